@@ -1,0 +1,17 @@
+package dev.telescope.config;
+
+/**
+ * What the cluster offers, detected once at start-up (or given as flags to {@code render}): the
+ * optional APIs decide which optional objects are rendered.
+ *
+ * @param openShiftRoutes the {@code route.openshift.io} API exists
+ * @param prometheusCrds the {@code monitoring.coreos.com} ServiceMonitor/PodMonitor APIs exist
+ * @param createRbac the operator may create ClusterRoles/Bindings for collectors
+ * @param nativeSidecars Kubernetes ≥ 1.29: sidecars are init containers with restartPolicy Always
+ */
+public record Capabilities(
+    boolean openShiftRoutes, boolean prometheusCrds, boolean createRbac, boolean nativeSidecars) {
+
+  /** Nothing optional: what a bare cluster without the optional APIs offers. */
+  public static final Capabilities NONE = new Capabilities(false, false, false, false);
+}

@@ -1,0 +1,395 @@
+package dev.telescope.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Operator settings, read once from flags and environment at start-up and passed down, so that no
+ * code deep inside reads {@code System.getenv} and every default lives here.
+ */
+public record OperatorConfig(
+    String collectorImage,
+    String collectorVersion,
+    String operatorVersion,
+    int webhookPort,
+    Path certDir,
+    CertMode certMode,
+    int healthPort,
+    int metricsPort,
+    Set<String> watchNamespaces,
+    String operatorNamespace,
+    String webhookServiceName,
+    String webhookSecretName,
+    String mutatingWebhookConfigName,
+    String validatingWebhookConfigName,
+    String crdName,
+    List<Pattern> labelsFilter,
+    List<Pattern> annotationsFilter,
+    Toggle createRbac,
+    Toggle openShiftRoutes,
+    Toggle prometheusCrds,
+    Toggle nativeSidecars,
+    boolean networkPolicyByDefault,
+    boolean leaderElection,
+    String leaderElectionLeaseName,
+    int webhookThreads,
+    Map<String, String> proxyEnv,
+    Capabilities capabilities) {
+
+  /** The collector version this build defaults to (upstream 0.158.0). */
+  public static final String DEFAULT_COLLECTOR_VERSION = "0.158.0";
+
+  /** The collector image used when a CR names none. */
+  public static final String DEFAULT_COLLECTOR_IMAGE =
+      "ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector:"
+          + DEFAULT_COLLECTOR_VERSION;
+
+  /** Where OLM, cert-manager mounts and controller-runtime put serving certificates. */
+  public static final String DEFAULT_CERT_DIR = "/tmp/k8s-webhook-server/serving-certs";
+
+  /** The proxy variables copied from the operator's environment into collector containers. */
+  public static final List<String> PROXY_VARS =
+      List.of("HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy");
+
+  public OperatorConfig {
+    watchNamespaces = Set.copyOf(watchNamespaces);
+    labelsFilter = List.copyOf(labelsFilter);
+    annotationsFilter = List.copyOf(annotationsFilter);
+    proxyEnv = Map.copyOf(proxyEnv);
+  }
+
+  /** The defaults, as a fresh install without flags would run. */
+  public static OperatorConfig defaults() {
+    return new OperatorConfig(
+        DEFAULT_COLLECTOR_IMAGE,
+        DEFAULT_COLLECTOR_VERSION,
+        Version.OPERATOR,
+        9443,
+        Path.of(DEFAULT_CERT_DIR),
+        CertMode.AUTO,
+        8081,
+        8080,
+        Set.of(),
+        "telescope-system",
+        "telescope-webhook",
+        "telescope-webhook-cert",
+        "telescope-mutating-webhook-configuration",
+        "telescope-validating-webhook-configuration",
+        "opentelemetrycollectors.opentelemetry.io",
+        List.of(),
+        List.of(Pattern.compile("kubectl\\.kubernetes\\.io/last-applied-configuration")),
+        Toggle.AUTO,
+        Toggle.AUTO,
+        Toggle.AUTO,
+        Toggle.AUTO,
+        true,
+        true,
+        "telescope-operator-lock",
+        Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
+        Map.of(),
+        Capabilities.NONE);
+  }
+
+  /** The same settings with the capabilities detected (or forced) for this cluster. */
+  public OperatorConfig withCapabilities(Capabilities detected) {
+    Capabilities resolved =
+        new Capabilities(
+            openShiftRoutes.resolve(detected.openShiftRoutes()),
+            prometheusCrds.resolve(detected.prometheusCrds()),
+            createRbac.resolve(detected.createRbac()),
+            nativeSidecars.resolve(detected.nativeSidecars()));
+    return new OperatorConfig(
+        collectorImage,
+        collectorVersion,
+        operatorVersion,
+        webhookPort,
+        certDir,
+        certMode,
+        healthPort,
+        metricsPort,
+        watchNamespaces,
+        operatorNamespace,
+        webhookServiceName,
+        webhookSecretName,
+        mutatingWebhookConfigName,
+        validatingWebhookConfigName,
+        crdName,
+        labelsFilter,
+        annotationsFilter,
+        createRbac,
+        openShiftRoutes,
+        prometheusCrds,
+        nativeSidecars,
+        networkPolicyByDefault,
+        leaderElection,
+        leaderElectionLeaseName,
+        webhookThreads,
+        proxyEnv,
+        resolved);
+  }
+
+  /** Whether a label key is dropped by {@code --labels-filter} when copied from the CR. */
+  public boolean labelFiltered(String key) {
+    return labelsFilter.stream().anyMatch(p -> p.matcher(key).matches());
+  }
+
+  /** Whether an annotation key is dropped by {@code --annotations-filter}. */
+  public boolean annotationFiltered(String key) {
+    return annotationsFilter.stream().anyMatch(p -> p.matcher(key).matches());
+  }
+
+  /** Whether CRs in this namespace are ours to reconcile. */
+  public boolean watches(String namespace) {
+    return watchNamespaces.isEmpty() || watchNamespaces.contains(namespace);
+  }
+
+  /**
+   * Parses flags ({@code --name=value} or {@code --name value}) over the environment ({@code
+   * TELESCOPE_NAME}, e.g. {@code TELESCOPE_COLLECTOR_IMAGE}); flags win.
+   *
+   * @throws IllegalArgumentException naming the bad flag and why
+   */
+  public static OperatorConfig parse(List<String> flags, Map<String, String> env) {
+    Map<String, List<String>> values = new LinkedHashMap<>();
+    for (Flag f : Flag.values()) {
+      String fromEnv = env.get(f.envName());
+      if (fromEnv != null && !fromEnv.isBlank()) {
+        values.put(f.flag, new ArrayList<>(List.of(fromEnv)));
+      }
+    }
+    Map<String, List<String>> fromFlags = new LinkedHashMap<>();
+    for (int i = 0; i < flags.size(); i++) {
+      String arg = flags.get(i);
+      if (!arg.startsWith("--")) {
+        throw new IllegalArgumentException("unexpected argument '" + arg + "'");
+      }
+      String name = arg.substring(2);
+      String value;
+      int eq = name.indexOf('=');
+      if (eq >= 0) {
+        value = name.substring(eq + 1);
+        name = name.substring(0, eq);
+      } else if (Flag.byName(name) != null && Flag.byName(name).bool) {
+        value = "true";
+      } else if (i + 1 < flags.size()) {
+        value = flags.get(++i);
+      } else {
+        throw new IllegalArgumentException("flag --" + name + " needs a value");
+      }
+      if (Flag.byName(name) == null) {
+        throw new IllegalArgumentException("unknown flag --" + name + " (see --help)");
+      }
+      fromFlags.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+    }
+    values.putAll(fromFlags);
+
+    OperatorConfig d = defaults();
+    try {
+      List<Pattern> annotationsFilter =
+          values.containsKey("annotations-filter")
+              ? patterns(values.get("annotations-filter"))
+              : d.annotationsFilter;
+      Map<String, String> proxy = new LinkedHashMap<>();
+      for (String v : PROXY_VARS) {
+        String val = env.get(v);
+        if (val != null) {
+          proxy.put(v, val);
+        }
+      }
+      String collectorImage = one(values, "collector-image", d.collectorImage);
+      return new OperatorConfig(
+          collectorImage,
+          one(values, "collector-version", d.collectorVersion),
+          d.operatorVersion,
+          port(one(values, "webhook-port", "" + d.webhookPort), "webhook-port"),
+          Path.of(one(values, "cert-dir", d.certDir.toString())),
+          CertMode.parse(one(values, "cert-mode", d.certMode.flag())),
+          port(one(values, "health-port", "" + d.healthPort), "health-port"),
+          port(one(values, "metrics-port", "" + d.metricsPort), "metrics-port"),
+          Set.copyOf(list(values.get("watch-namespaces"))),
+          one(values, "operator-namespace", env.getOrDefault("POD_NAMESPACE", d.operatorNamespace)),
+          one(values, "webhook-service-name", d.webhookServiceName),
+          one(values, "webhook-secret-name", d.webhookSecretName),
+          one(values, "mutating-webhook-configuration", d.mutatingWebhookConfigName),
+          one(values, "validating-webhook-configuration", d.validatingWebhookConfigName),
+          d.crdName,
+          values.containsKey("labels-filter")
+              ? patterns(values.get("labels-filter"))
+              : d.labelsFilter,
+          annotationsFilter,
+          Toggle.parse(one(values, "create-rbac", "auto")),
+          Toggle.parse(one(values, "openshift-routes", "auto")),
+          Toggle.parse(one(values, "prometheus-crds", "auto")),
+          Toggle.parse(one(values, "native-sidecars", "auto")),
+          Boolean.parseBoolean(one(values, "network-policy-default", "true")),
+          Boolean.parseBoolean(one(values, "leader-election", "true")),
+          one(values, "leader-election-lease", d.leaderElectionLeaseName),
+          positive(one(values, "webhook-threads", "" + d.webhookThreads), "webhook-threads"),
+          proxy,
+          Capabilities.NONE);
+    } catch (IllegalArgumentException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  private static String one(Map<String, List<String>> values, String name, String fallback) {
+    List<String> v = values.get(name);
+    return v == null || v.isEmpty() ? fallback : v.get(v.size() - 1).trim();
+  }
+
+  private static List<String> list(List<String> raw) {
+    List<String> out = new ArrayList<>();
+    if (raw != null) {
+      for (String v : raw) {
+        for (String part : v.split(",")) {
+          if (!part.isBlank()) {
+            out.add(part.trim());
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static List<Pattern> patterns(List<String> raw) {
+    List<Pattern> out = new ArrayList<>();
+    for (String p : raw) {
+      try {
+        out.add(Pattern.compile(p));
+      } catch (java.util.regex.PatternSyntaxException e) {
+        throw new IllegalArgumentException("filter '" + p + "' is not a valid regular expression");
+      }
+    }
+    return out;
+  }
+
+  private static int port(String value, String flag) {
+    int p = positive(value, flag);
+    if (p > 65535) {
+      throw new IllegalArgumentException("--" + flag + " must be a port number, got " + value);
+    }
+    return p;
+  }
+
+  private static int positive(String value, String flag) {
+    try {
+      int p = Integer.parseInt(value);
+      if (p < 0) {
+        throw new NumberFormatException();
+      }
+      return p;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "--" + flag + " must be a non-negative number, got " + value);
+    }
+  }
+
+  /** Every flag the operator reads, with its help text; {@code --help} prints this table. */
+  public enum Flag {
+    COLLECTOR_IMAGE("collector-image", false, "default collector image", DEFAULT_COLLECTOR_IMAGE),
+    COLLECTOR_VERSION(
+        "collector-version",
+        false,
+        "collector version reported in status",
+        DEFAULT_COLLECTOR_VERSION),
+    WEBHOOK_PORT("webhook-port", false, "HTTPS port of the admission webhook server", "9443"),
+    CERT_DIR("cert-dir", false, "directory holding tls.crt and tls.key", DEFAULT_CERT_DIR),
+    CERT_MODE("cert-mode", false, "auto | files | self-managed | none", "auto"),
+    HEALTH_PORT("health-port", false, "plain HTTP port of /healthz and /readyz", "8081"),
+    METRICS_PORT("metrics-port", false, "plain HTTP port of /metrics (0 disables)", "8080"),
+    WATCH_NAMESPACES(
+        "watch-namespaces", false, "comma-separated namespaces to reconcile (empty: all)", ""),
+    OPERATOR_NAMESPACE(
+        "operator-namespace",
+        false,
+        "namespace of the operator's own objects",
+        "$POD_NAMESPACE or telescope-system"),
+    WEBHOOK_SERVICE_NAME(
+        "webhook-service-name",
+        false,
+        "Service fronting the webhook (certificate SANs)",
+        "telescope-webhook"),
+    WEBHOOK_SECRET_NAME(
+        "webhook-secret-name",
+        false,
+        "Secret of self-managed certificates",
+        "telescope-webhook-cert"),
+    MUTATING_WEBHOOK_CONFIGURATION(
+        "mutating-webhook-configuration",
+        false,
+        "MutatingWebhookConfiguration to inject the CA into",
+        "telescope-mutating-webhook-configuration"),
+    VALIDATING_WEBHOOK_CONFIGURATION(
+        "validating-webhook-configuration",
+        false,
+        "ValidatingWebhookConfiguration to inject the CA into",
+        "telescope-validating-webhook-configuration"),
+    LABELS_FILTER(
+        "labels-filter", false, "regex of CR labels not copied to objects (repeatable)", ""),
+    ANNOTATIONS_FILTER(
+        "annotations-filter",
+        false,
+        "regex of CR annotations not copied (repeatable)",
+        "kubectl.kubernetes.io/last-applied-configuration"),
+    CREATE_RBAC(
+        "create-rbac", false, "create ClusterRoles for components: auto | true | false", "auto"),
+    OPENSHIFT_ROUTES(
+        "openshift-routes", false, "render OpenShift Routes: auto | true | false", "auto"),
+    PROMETHEUS_CRDS(
+        "prometheus-crds", false, "render ServiceMonitor/PodMonitor: auto | true | false", "auto"),
+    NATIVE_SIDECARS(
+        "native-sidecars",
+        false,
+        "inject native sidecars: auto (k8s >= 1.29) | true | false",
+        "auto"),
+    NETWORK_POLICY_DEFAULT(
+        "network-policy-default", false, "default of spec.networkPolicy.enabled", "true"),
+    LEADER_ELECTION("leader-election", false, "elect one active reconciler", "true"),
+    LEADER_ELECTION_LEASE(
+        "leader-election-lease",
+        false,
+        "name of the leader-election Lease",
+        "telescope-operator-lock"),
+    WEBHOOK_THREADS("webhook-threads", false, "webhook worker threads", "max(4, 2 x cores)");
+
+    /** The flag's name without dashes. */
+    public final String flag;
+
+    /** Whether the flag may be given without a value. */
+    public final boolean bool;
+
+    /** One line of help. */
+    public final String help;
+
+    /** The default, as shown in help. */
+    public final String defaultValue;
+
+    Flag(String flag, boolean bool, String help, String defaultValue) {
+      this.flag = flag;
+      this.bool = bool;
+      this.help = help;
+      this.defaultValue = defaultValue;
+    }
+
+    /** The environment variable that sets this flag. */
+    public String envName() {
+      return "TELESCOPE_" + flag.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+    }
+
+    static Flag byName(String name) {
+      for (Flag f : values()) {
+        if (f.flag.equals(name)) {
+          return f;
+        }
+      }
+      return null;
+    }
+  }
+}
