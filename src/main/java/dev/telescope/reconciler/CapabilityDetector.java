@@ -1,0 +1,82 @@
+package dev.telescope.reconciler;
+
+import dev.telescope.config.Capabilities;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.VersionInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Asks the cluster once, at start-up, which optional APIs and permissions it offers. */
+public final class CapabilityDetector {
+  private static final Logger LOG = LoggerFactory.getLogger(CapabilityDetector.class);
+
+  private CapabilityDetector() {}
+
+  /** What the cluster offers; anything that cannot be determined counts as absent. */
+  public static Capabilities detect(KubernetesClient client) {
+    boolean routes = hasGroup(client, "route.openshift.io");
+    boolean prometheus = hasGroup(client, "monitoring.coreos.com");
+    boolean rbac =
+        can(client, "create", "rbac.authorization.k8s.io", "clusterroles")
+            && can(client, "create", "rbac.authorization.k8s.io", "clusterrolebindings");
+    boolean nativeSidecars = atLeast(client, 1, 29);
+    Capabilities c = new Capabilities(routes, prometheus, rbac, nativeSidecars);
+    LOG.info(
+        "cluster capabilities: OpenShift routes={}, Prometheus CRDs={}, may create RBAC={}, native sidecars={}",
+        routes,
+        prometheus,
+        rbac,
+        nativeSidecars);
+    return c;
+  }
+
+  private static boolean hasGroup(KubernetesClient client, String group) {
+    try {
+      return client.getApiGroup(group) != null;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static boolean can(KubernetesClient client, String verb, String group, String resource) {
+    try {
+      SelfSubjectAccessReview review =
+          new SelfSubjectAccessReviewBuilder()
+              .withNewSpec()
+              .withNewResourceAttributes()
+              .withVerb(verb)
+              .withGroup(group)
+              .withResource(resource)
+              .endResourceAttributes()
+              .endSpec()
+              .build();
+      SelfSubjectAccessReview answer = client.resource(review).create();
+      return answer.getStatus() != null && Boolean.TRUE.equals(answer.getStatus().getAllowed());
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Whether the server's Kubernetes version is at least major.minor. */
+  static boolean atLeast(KubernetesClient client, int major, int minor) {
+    try {
+      VersionInfo v = client.getKubernetesVersion();
+      return v != null && versionAtLeast(v.getMajor(), v.getMinor(), major, minor);
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Compares "1" / "29+" style version parts (cloud providers append "+"). */
+  static boolean versionAtLeast(String maj, String min, int major, int minor) {
+    try {
+      int a = Integer.parseInt(maj.replaceAll("[^0-9]", ""));
+      int b = Integer.parseInt(min.replaceAll("[^0-9]", ""));
+      return a > major || (a == major && b >= minor);
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+}

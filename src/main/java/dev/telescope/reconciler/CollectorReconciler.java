@@ -1,0 +1,505 @@
+package dev.telescope.reconciler;
+
+import dev.telescope.api.common.Mode;
+import dev.telescope.api.v1beta1.OpenTelemetryCollector;
+import dev.telescope.api.v1beta1.OpenTelemetryCollectorStatus;
+import dev.telescope.config.ConfigProblem;
+import dev.telescope.config.Defaults;
+import dev.telescope.config.OperatorConfig;
+import dev.telescope.manifests.CollectorContext;
+import dev.telescope.manifests.CollectorManifests;
+import dev.telescope.manifests.Labels;
+import dev.telescope.manifests.PodTemplates;
+import dev.telescope.naming.Names;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.GroupVersionKind;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reconciles one OpenTelemetryCollector: renders its objects with the pure builders, applies only
+ * what differs, prunes what is no longer wanted and writes status only when it changed. Informers
+ * cache only objects labelled as ours, never the cluster's pods or ConfigMaps.
+ */
+public class CollectorReconciler
+    implements Reconciler<OpenTelemetryCollector>, Cleaner<OpenTelemetryCollector> {
+  /** Upstream's finalizer name, so CRs created under upstream stay cleanable. */
+  public static final String FINALIZER = "opentelemetrycollector.opentelemetry.io/finalizer";
+
+  private static final Logger LOG = LoggerFactory.getLogger(CollectorReconciler.class);
+
+  /** Namespaced kinds we own, in the order they are pruned. */
+  static final List<Class<? extends HasMetadata>> OWNED =
+      List.of(
+          Deployment.class,
+          StatefulSet.class,
+          DaemonSet.class,
+          PodDisruptionBudget.class,
+          HorizontalPodAutoscaler.class,
+          Service.class,
+          Ingress.class,
+          NetworkPolicy.class,
+          ServiceAccount.class,
+          ConfigMap.class);
+
+  private final OperatorConfig cfg;
+  private final Applier applier;
+  private final EventRecorder events;
+  private final Clock clock;
+  private final Map<String, InformerEventSource<? extends HasMetadata, OpenTelemetryCollector>>
+      sources = new LinkedHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong reconciles =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /** How many reconciles ran (for metrics and tests that wait for a resync). */
+  public long reconciles() {
+    return reconciles.get();
+  }
+
+  public CollectorReconciler(
+      OperatorConfig cfg, Applier applier, EventRecorder events, Clock clock) {
+    this.cfg = cfg;
+    this.applier = applier;
+    this.events = events;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, OpenTelemetryCollector>> prepareEventSources(
+      EventSourceContext<OpenTelemetryCollector> context) {
+    List<EventSource<?, OpenTelemetryCollector>> out = new ArrayList<>();
+    for (Class<? extends HasMetadata> kind : OWNED) {
+      out.add(register(kind.getSimpleName(), namespaced(kind, context), context));
+    }
+    for (Class<? extends HasMetadata> kind : List.of(ClusterRole.class, ClusterRoleBinding.class)) {
+      var c =
+          InformerEventSourceConfiguration.from(kind, OpenTelemetryCollector.class)
+              .withName(kind.getSimpleName())
+              .withLabelSelector(Labels.MANAGED_SELECTOR)
+              .withWatchAllNamespaces()
+              .withSecondaryToPrimaryMapper(
+                  Mappers.fromAnnotation(
+                      OwnerAnnotations.NAME,
+                      OwnerAnnotations.NAMESPACE,
+                      OpenTelemetryCollector.class))
+              .build();
+      out.add(register(kind.getSimpleName(), c, context));
+    }
+    var caps = cfg.capabilities();
+    if (caps.openShiftRoutes()) {
+      out.add(register("Route", generic(GenericKinds.ROUTE, context), context));
+    }
+    if (caps.prometheusCrds()) {
+      out.add(register("ServiceMonitor", generic(GenericKinds.SERVICE_MONITOR, context), context));
+      out.add(register("PodMonitor", generic(GenericKinds.POD_MONITOR, context), context));
+    }
+    return out;
+  }
+
+  private <R extends HasMetadata> InformerEventSourceConfiguration<R> namespaced(
+      Class<R> kind, EventSourceContext<OpenTelemetryCollector> context) {
+    return InformerEventSourceConfiguration.from(kind, OpenTelemetryCollector.class)
+        .withName(kind.getSimpleName())
+        .withLabelSelector(Labels.MANAGED_SELECTOR)
+        .withNamespacesInheritedFromController()
+        .build();
+  }
+
+  private InformerEventSourceConfiguration<GenericKubernetesResource> generic(
+      ResourceDefinitionContext rdc, EventSourceContext<OpenTelemetryCollector> context) {
+    return InformerEventSourceConfiguration.from(
+            new GroupVersionKind(rdc.getGroup(), rdc.getVersion(), rdc.getKind()),
+            OpenTelemetryCollector.class)
+        .withName(rdc.getKind())
+        .withLabelSelector(Labels.MANAGED_SELECTOR)
+        .withNamespacesInheritedFromController()
+        .build();
+  }
+
+  private <R extends HasMetadata> InformerEventSource<R, OpenTelemetryCollector> register(
+      String key,
+      InformerEventSourceConfiguration<R> c,
+      EventSourceContext<OpenTelemetryCollector> context) {
+    InformerEventSource<R, OpenTelemetryCollector> es = new InformerEventSource<>(c, context);
+    sources.put(key, es);
+    return es;
+  }
+
+  @Override
+  public UpdateControl<OpenTelemetryCollector> reconcile(
+      OpenTelemetryCollector cr, Context<OpenTelemetryCollector> context) {
+    reconciles.incrementAndGet();
+    if (cr.getSpec() != null && cr.getSpec().isUnmanaged()) {
+      LOG.debug("{}/{} is unmanaged; leaving its objects alone", ns(cr), name(cr));
+      return UpdateControl.noUpdate();
+    }
+    OpenTelemetryCollector defaulted = Defaults.apply(cr, cfg).collector();
+    CollectorContext ctx = CollectorContext.of(defaulted, cfg);
+    CollectorManifests.Rendered rendered = CollectorManifests.build(ctx);
+    List<StatusCalculator.Cond> conds = new ArrayList<>();
+
+    if (!rendered.problems().isEmpty()) {
+      String message =
+          "the collector config is invalid, nothing was changed: "
+              + rendered.problems().stream()
+                  .map(ConfigProblem::toString)
+                  .collect(Collectors.joining("; "));
+      conds.add(new StatusCalculator.Cond(StatusCalculator.READY, false, "ConfigInvalid", message));
+      return finish(cr, ctx, null, conds, false, "ConfigInvalid", message);
+    }
+
+    List<HasMetadata> desired = new ArrayList<>();
+    for (HasMetadata o : rendered.objects()) {
+      desired.add(withOwner(o, cr));
+    }
+    boolean changed = false;
+    String rbacProblem = null;
+    HasMetadata workload = null;
+    Set<String> wanted = new HashSet<>();
+    for (HasMetadata o : desired) {
+      wanted.add(key(o));
+      try {
+        Applier.Result r = applier.apply(o, cached(o, cr));
+        if (r.outcome() != Applier.Outcome.UNCHANGED) {
+          changed = true;
+          LOG.info(
+              "{} {} {}/{}",
+              r.outcome().name().toLowerCase(),
+              o.getKind(),
+              ns(cr),
+              o.getMetadata().getName());
+        }
+        if (o instanceof Deployment || o instanceof StatefulSet || o instanceof DaemonSet) {
+          workload = r.object();
+        }
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == 403 && (o instanceof ClusterRole || o instanceof ClusterRoleBinding)) {
+          // Kubernetes refuses to let anyone grant permissions they do not hold themselves.
+          rbacProblem =
+              "the API server refused to create "
+                  + o.getKind()
+                  + " "
+                  + o.getMetadata().getName()
+                  + ": "
+                  + e.getStatus().getMessage();
+          continue;
+        }
+        throw e;
+      }
+    }
+    changed |= prune(cr, ctx, wanted);
+
+    List<PolicyRule> needed = ctx.config().rbacRules();
+    if (!needed.isEmpty()) {
+      conds.add(rbacCondition(ctx, rendered.refusedRules(), rbacProblem));
+    }
+    if (!rendered.warnings().isEmpty()) {
+      LOG.info("{}/{}: {}", ns(cr), name(cr), rendered.warnings());
+    }
+    conds.add(
+        new StatusCalculator.Cond(
+            StatusCalculator.READY, true, "Reconciled", "Successfully reconciled"));
+    return finish(cr, ctx, workload, conds, changed, null, null);
+  }
+
+  private StatusCalculator.Cond rbacCondition(
+      CollectorContext ctx, List<PolicyRule> refused, String apiProblem) {
+    String sa = PodTemplates.serviceAccountName(ctx);
+    if (!cfg.capabilities().createRbac()) {
+      return new StatusCalculator.Cond(
+          StatusCalculator.RBAC,
+          false,
+          "OperatorCannotGrant",
+          "the operator may not create ClusterRoles, so these permissions were not granted; grant them to ServiceAccount "
+              + ctx.namespace()
+              + "/"
+              + sa
+              + " yourself: "
+              + describe(ctx.config().rbacRules()));
+    }
+    if (apiProblem != null) {
+      return new StatusCalculator.Cond(StatusCalculator.RBAC, false, "Forbidden", apiProblem);
+    }
+    if (!refused.isEmpty()) {
+      return new StatusCalculator.Cond(
+          StatusCalculator.RBAC,
+          false,
+          "OutsideAllowlist",
+          "these permissions are outside what the operator may grant and were left out; grant them to ServiceAccount "
+              + ctx.namespace()
+              + "/"
+              + sa
+              + " yourself if they are really needed: "
+              + describe(refused));
+    }
+    return new StatusCalculator.Cond(
+        StatusCalculator.RBAC,
+        true,
+        "Granted",
+        "ClusterRole "
+            + Names.clusterRole(ctx.name(), ctx.namespace())
+            + " grants what the components need");
+  }
+
+  static String describe(List<PolicyRule> rules) {
+    return rules.stream()
+        .map(
+            r ->
+                String.join(",", r.getVerbs())
+                    + " "
+                    + r.getApiGroups().stream()
+                        .map(g -> g.isEmpty() ? "core" : g)
+                        .collect(Collectors.joining(","))
+                    + "/"
+                    + String.join(",", r.getResources()))
+        .collect(Collectors.joining("; "));
+  }
+
+  private UpdateControl<OpenTelemetryCollector> finish(
+      OpenTelemetryCollector cr,
+      CollectorContext ctx,
+      HasMetadata workload,
+      List<StatusCalculator.Cond> conds,
+      boolean changed,
+      String warningReason,
+      String warning) {
+    OpenTelemetryCollectorStatus before = cr.getStatus();
+    OpenTelemetryCollectorStatus after =
+        StatusCalculator.compute(ctx, before, workload, conds, clock.instant());
+    boolean statusChanged = before == null || !StatusCalculator.same(before, after);
+    if (warning != null && statusChanged) {
+      events.warning(cr, warningReason, "Reconcile", warning);
+    }
+    for (StatusCalculator.Cond c : conds) {
+      if (!c.status() && StatusCalculator.RBAC.equals(c.type()) && statusChanged) {
+        events.warning(cr, c.reason(), "GrantPermissions", c.message());
+      }
+    }
+    if (!statusChanged) {
+      return UpdateControl.noUpdate();
+    }
+    if (changed || warning == null) {
+      events.normal(cr, "Info", "Reconcile", "applied status changes");
+    }
+    OpenTelemetryCollector patch = new OpenTelemetryCollector();
+    patch.setMetadata(cr.getMetadata());
+    patch.setSpec(cr.getSpec());
+    patch.setStatus(after);
+    return UpdateControl.patchStatus(patch);
+  }
+
+  /** Deletes owned objects that are no longer desired; keeps recent config versions. */
+  private boolean prune(OpenTelemetryCollector cr, CollectorContext ctx, Set<String> wanted) {
+    boolean changed = false;
+    List<ConfigMap> oldConfigs = new ArrayList<>();
+    for (Map.Entry<String, InformerEventSource<? extends HasMetadata, OpenTelemetryCollector>> e :
+        sources.entrySet()) {
+      for (HasMetadata o : e.getValue().getSecondaryResources(cr)) {
+        if (wanted.contains(key(o)) || !ownedBy(o, cr)) {
+          continue;
+        }
+        if (o instanceof ConfigMap cm) {
+          oldConfigs.add(cm);
+          continue;
+        }
+        LOG.info(
+            "deleting {} {} no longer wanted by {}/{}",
+            o.getKind(),
+            o.getMetadata().getName(),
+            ns(cr),
+            name(cr));
+        applier.delete(o);
+        changed = true;
+      }
+    }
+    int keep = ctx.spec().configVersions == null ? 3 : ctx.spec().configVersions;
+    oldConfigs.sort(
+        Comparator.comparing(
+                (ConfigMap c) ->
+                    c.getMetadata().getCreationTimestamp() == null
+                        ? ""
+                        : c.getMetadata().getCreationTimestamp())
+            .thenComparing(c -> c.getMetadata().getName())
+            .reversed());
+    for (int i = keep; i < oldConfigs.size(); i++) {
+      LOG.info(
+          "deleting old config version {} of {}/{}",
+          oldConfigs.get(i).getMetadata().getName(),
+          ns(cr),
+          name(cr));
+      applier.delete(oldConfigs.get(i));
+      changed = true;
+    }
+    return changed;
+  }
+
+  private static boolean ownedBy(HasMetadata o, OpenTelemetryCollector cr) {
+    var refs = o.getMetadata().getOwnerReferences();
+    if (refs != null
+        && refs.stream()
+            .anyMatch(r -> r.getUid() != null && r.getUid().equals(cr.getMetadata().getUid()))) {
+      return true;
+    }
+    var a = o.getMetadata().getAnnotations();
+    return a != null
+        && name(cr).equals(a.get(OwnerAnnotations.NAME))
+        && ns(cr).equals(a.get(OwnerAnnotations.NAMESPACE));
+  }
+
+  private HasMetadata cached(HasMetadata desired, OpenTelemetryCollector cr) {
+    String key =
+        desired instanceof GenericKubernetesResource g
+            ? g.getKind()
+            : desired.getClass().getSimpleName();
+    InformerEventSource<? extends HasMetadata, OpenTelemetryCollector> es = sources.get(key);
+    if (es == null) {
+      return null;
+    }
+    return es.get(
+            new ResourceID(desired.getMetadata().getName(), desired.getMetadata().getNamespace()))
+        .map(HasMetadata.class::cast)
+        .orElse(null);
+  }
+
+  /** Namespaced objects get a controller reference; cluster-scoped ones owner annotations. */
+  static HasMetadata withOwner(HasMetadata o, OpenTelemetryCollector cr) {
+    if (o.getMetadata().getNamespace() != null) {
+      OwnerReference ref =
+          new OwnerReferenceBuilder()
+              .withApiVersion(OpenTelemetryCollector.API_VERSION)
+              .withKind("OpenTelemetryCollector")
+              .withName(name(cr))
+              .withUid(cr.getMetadata().getUid())
+              .withController(true)
+              .withBlockOwnerDeletion(true)
+              .build();
+      o.getMetadata().setOwnerReferences(List.of(ref));
+    } else {
+      Map<String, String> a =
+          o.getMetadata().getAnnotations() == null
+              ? new TreeMap<>()
+              : new TreeMap<>(o.getMetadata().getAnnotations());
+      a.put(OwnerAnnotations.NAME, name(cr));
+      a.put(OwnerAnnotations.NAMESPACE, ns(cr));
+      o.getMetadata().setAnnotations(a);
+    }
+    return o;
+  }
+
+  private static String key(HasMetadata o) {
+    return o.getKind() + "/" + o.getMetadata().getNamespace() + "/" + o.getMetadata().getName();
+  }
+
+  @Override
+  public DeleteControl cleanup(OpenTelemetryCollector cr, Context<OpenTelemetryCollector> context) {
+    // Namespaced objects go with the CR through their owner references; cluster-scoped RBAC
+    // cannot, so the finalizer is what removes it.
+    for (String kind : List.of("ClusterRoleBinding", "ClusterRole")) {
+      var es = sources.get(kind);
+      if (es == null) {
+        continue;
+      }
+      for (HasMetadata o : es.getSecondaryResources(cr)) {
+        if (ownedBy(o, cr)) {
+          LOG.info(
+              "deleting {} {} of deleted collector {}/{}",
+              kind,
+              o.getMetadata().getName(),
+              ns(cr),
+              name(cr));
+          applier.delete(o);
+        }
+      }
+    }
+    return DeleteControl.defaultDelete();
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<OpenTelemetryCollector> updateErrorStatus(
+      OpenTelemetryCollector cr, Context<OpenTelemetryCollector> context, Exception e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (e instanceof KubernetesClientException k
+        && k.getStatus() != null
+        && k.getStatus().getMessage() != null) {
+      message = k.getStatus().getMessage();
+    }
+    LOG.warn("reconciling {}/{} failed: {}", ns(cr), name(cr), message);
+    OpenTelemetryCollector defaulted = Defaults.apply(cr, cfg).collector();
+    CollectorContext ctx = CollectorContext.of(defaulted, cfg);
+    OpenTelemetryCollectorStatus before = cr.getStatus();
+    OpenTelemetryCollectorStatus after =
+        StatusCalculator.compute(
+            ctx,
+            before,
+            null,
+            List.of(
+                new StatusCalculator.Cond(
+                    StatusCalculator.READY, false, "ReconcileError", message)),
+            clock.instant());
+    if (before != null) {
+      after.scale = before.scale;
+    }
+    if (before != null && StatusCalculator.same(before, after)) {
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+    events.warning(cr, "Error", "Reconcile", message);
+    OpenTelemetryCollector patch = new OpenTelemetryCollector();
+    patch.setMetadata(cr.getMetadata());
+    patch.setSpec(cr.getSpec());
+    patch.setStatus(after);
+    return ErrorStatusUpdateControl.patchStatus(patch);
+  }
+
+  private static String ns(OpenTelemetryCollector cr) {
+    return cr.getMetadata().getNamespace();
+  }
+
+  private static String name(OpenTelemetryCollector cr) {
+    return cr.getMetadata().getName();
+  }
+
+  /** Unused mode import guard for readers: sidecar collectors have no workload. */
+  static boolean hasWorkload(CollectorContext ctx) {
+    return ctx.mode() != Mode.SIDECAR;
+  }
+}

@@ -1,0 +1,46 @@
+package dev.telescope.reconciler;
+
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.util.Map;
+
+/** The optional APIs we write as generic objects, with their plural names (no discovery needed). */
+public final class GenericKinds {
+  public static final ResourceDefinitionContext ROUTE =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("route.openshift.io")
+          .withVersion("v1")
+          .withKind("Route")
+          .withPlural("routes")
+          .withNamespaced(true)
+          .build();
+  public static final ResourceDefinitionContext SERVICE_MONITOR =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("monitoring.coreos.com")
+          .withVersion("v1")
+          .withKind("ServiceMonitor")
+          .withPlural("servicemonitors")
+          .withNamespaced(true)
+          .build();
+  public static final ResourceDefinitionContext POD_MONITOR =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("monitoring.coreos.com")
+          .withVersion("v1")
+          .withKind("PodMonitor")
+          .withPlural("podmonitors")
+          .withNamespaced(true)
+          .build();
+
+  private static final Map<String, ResourceDefinitionContext> BY_KIND =
+      Map.of("Route", ROUTE, "ServiceMonitor", SERVICE_MONITOR, "PodMonitor", POD_MONITOR);
+
+  private GenericKinds() {}
+
+  /** The definition of a generic kind we render. */
+  public static ResourceDefinitionContext context(String apiVersion, String kind) {
+    ResourceDefinitionContext c = BY_KIND.get(kind);
+    if (c == null) {
+      throw new IllegalArgumentException("not a kind the operator renders generically: " + kind);
+    }
+    return c;
+  }
+}
