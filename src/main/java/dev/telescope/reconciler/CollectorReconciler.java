@@ -434,21 +434,31 @@ public class CollectorReconciler
   public DeleteControl cleanup(OpenTelemetryCollector cr, Context<OpenTelemetryCollector> context) {
     // Namespaced objects go with the CR through their owner references; cluster-scoped RBAC
     // cannot, so the finalizer is what removes it.
-    for (String kind : List.of("ClusterRoleBinding", "ClusterRole")) {
-      var es = sources.get(kind);
-      if (es == null) {
-        continue;
-      }
-      for (HasMetadata o : es.getSecondaryResources(cr)) {
-        if (ownedBy(o, cr)) {
-          LOG.info(
-              "deleting {} {} of deleted collector {}/{}",
-              kind,
-              o.getMetadata().getName(),
-              ns(cr),
-              name(cr));
-          applier.delete(o);
-        }
+    var client = context.getClient();
+    List<HasMetadata> cluster = new ArrayList<>();
+    cluster.addAll(
+        client
+            .rbac()
+            .clusterRoleBindings()
+            .withLabel(Labels.MANAGED_BY, Labels.OPERATOR)
+            .list()
+            .getItems());
+    cluster.addAll(
+        client
+            .rbac()
+            .clusterRoles()
+            .withLabel(Labels.MANAGED_BY, Labels.OPERATOR)
+            .list()
+            .getItems());
+    for (HasMetadata o : cluster) {
+      if (ownedBy(o, cr)) {
+        LOG.info(
+            "deleting {} {} of deleted collector {}/{}",
+            o.getKind(),
+            o.getMetadata().getName(),
+            ns(cr),
+            name(cr));
+        applier.delete(o);
       }
     }
     return DeleteControl.defaultDelete();

@@ -276,15 +276,18 @@ class CollectorReconcilerTest {
         WAIT,
         () ->
             client.apps().deployments().inNamespace(NS).withName("switch-collector").get() == null);
-    assertThat(
+    await(
+        "pdb gone",
+        WAIT,
+        () ->
             client
-                .policy()
-                .v1()
-                .podDisruptionBudget()
-                .inNamespace(NS)
-                .withName("switch-collector")
-                .get())
-        .isNull();
+                    .policy()
+                    .v1()
+                    .podDisruptionBudget()
+                    .inNamespace(NS)
+                    .withName("switch-collector")
+                    .get()
+                == null);
   }
 
   @Test
@@ -297,6 +300,12 @@ class CollectorReconcilerTest {
         WAIT,
         () ->
             client.rbac().clusterRoles().withName("rbac-observability-cluster-role").get() != null);
+    await(
+        "binding",
+        WAIT,
+        () ->
+            client.rbac().clusterRoleBindings().withName("rbac-observability-collector").get()
+                != null);
     ClusterRoleBinding b =
         client.rbac().clusterRoleBindings().withName("rbac-observability-collector").get();
     assertThat(b.getSubjects().get(0).getName()).isEqualTo("rbac-collector");
