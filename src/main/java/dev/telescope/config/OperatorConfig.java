@@ -38,6 +38,7 @@ public record OperatorConfig(
     boolean leaderElection,
     String leaderElectionLeaseName,
     int webhookThreads,
+    java.time.Duration resyncPeriod,
     Map<String, String> proxyEnv,
     Capabilities capabilities) {
 
@@ -91,6 +92,7 @@ public record OperatorConfig(
         true,
         "telescope-operator-lock",
         Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
+        java.time.Duration.ofMinutes(10),
         Map.of(),
         Capabilities.NONE);
   }
@@ -129,6 +131,7 @@ public record OperatorConfig(
         leaderElection,
         leaderElectionLeaseName,
         webhookThreads,
+        resyncPeriod,
         proxyEnv,
         resolved);
   }
@@ -230,6 +233,7 @@ public record OperatorConfig(
           Boolean.parseBoolean(one(values, "leader-election", "true")),
           one(values, "leader-election-lease", d.leaderElectionLeaseName),
           positive(one(values, "webhook-threads", "" + d.webhookThreads), "webhook-threads"),
+          duration(one(values, "resync-period", "10m"), "resync-period"),
           proxy,
           Capabilities.NONE);
     } catch (IllegalArgumentException e) {
@@ -268,6 +272,32 @@ public record OperatorConfig(
       }
     }
     return out;
+  }
+
+  /** Parses {@code 30s}, {@code 10m}, {@code 1h} or a plain number of seconds. */
+  static java.time.Duration duration(String value, String flag) {
+    try {
+      String v = value.trim();
+      char unit = v.charAt(v.length() - 1);
+      if (Character.isDigit(unit)) {
+        return java.time.Duration.ofSeconds(Long.parseLong(v));
+      }
+      long n = Long.parseLong(v.substring(0, v.length() - 1));
+      java.time.Duration d =
+          switch (unit) {
+            case 's' -> java.time.Duration.ofSeconds(n);
+            case 'm' -> java.time.Duration.ofMinutes(n);
+            case 'h' -> java.time.Duration.ofHours(n);
+            default -> throw new NumberFormatException();
+          };
+      if (d.isZero() || d.isNegative()) {
+        throw new NumberFormatException();
+      }
+      return d;
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "--" + flag + " must be a duration such as 30s, 10m or 1h, got " + value);
+    }
   }
 
   private static int port(String value, String flag) {
@@ -357,7 +387,8 @@ public record OperatorConfig(
         false,
         "name of the leader-election Lease",
         "telescope-operator-lock"),
-    WEBHOOK_THREADS("webhook-threads", false, "webhook worker threads", "max(4, 2 x cores)");
+    WEBHOOK_THREADS("webhook-threads", false, "webhook worker threads", "max(4, 2 x cores)"),
+    RESYNC_PERIOD("resync-period", false, "reconcile every collector at least this often", "10m");
 
     /** The flag's name without dashes. */
     public final String flag;
