@@ -1,36 +1,264 @@
 package dev.telescope.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telescope.api.v1beta1.Config;
 import dev.telescope.api.v1beta1.Pipeline;
 import dev.telescope.api.v1beta1.ServiceConfig;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
- * Writes a collector config as YAML text the way upstream does (struct order at the top levels,
- * sorted keys inside components, two-space indent with indented sequences, nulls kept). The same
- * text appears in the collector ConfigMap and in a v1alpha1 view of a v1beta1 CR, and upstream's
- * tests compare it byte for byte.
+ * Reads and writes the v1alpha1 collector config text. The collector parses its config as YAML 1.2
+ * (Go yaml.v3: {@code on}/{@code yes} are strings, no timestamps, anchors and merge keys work), so
+ * we parse with the YAML 1.2 core schema too, and write text that reads back to the same tree.
  */
 public final class ConfigYaml {
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Pattern PLAIN_NUMBER =
       Pattern.compile("^[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?$");
+
+  /**
+   * YAML 1.1 numbers and timestamps that a YAML 1.1 reader (Go's, for one) would not read as
+   * strings.
+   */
+  private static final Pattern NUMBER_LIKE =
+      Pattern.compile(
+          "^([-+]?0[xXoObB][0-9a-fA-F_]*"
+              + "|[-+]?[0-9][0-9_]*(\\.[0-9_]*)?([eE][-+]?[0-9]+)?"
+              + "|[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\\.[0-9_]*)?"
+              + "|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ].*)?)$");
+
   private static final Pattern SPECIAL_WORD =
       Pattern.compile(
           "^(~|null|Null|NULL|true|True|TRUE|false|False|FALSE|y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON"
               + "|off|Off|OFF|\\.inf|\\.Inf|\\.INF|-\\.inf|-\\.Inf|-\\.INF|\\.nan|\\.NaN|\\.NAN)$");
 
+  /** Binds a parsed tree to {@link Config} to check that its shape fits the v1beta1 schema. */
+  private static final ObjectMapper BINDER =
+      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  /** Top-level sections whose value must be a mapping (or empty). */
+  private static final String[] SECTIONS = {
+    "receivers", "exporters", "processors", "connectors", "extensions", "service"
+  };
+
   private ConfigYaml() {}
+
+  /**
+   * The outcome of reading config text: a config object, or why there is none.
+   *
+   * @param config the parsed config, present only when the text is usable as a v1beta1 config
+   * @param error why the text cannot be used, present only when {@code config} is not
+   */
+  public record Parsed(Optional<ObjectNode> config, Optional<String> error) {
+    public boolean valid() {
+      return config.isPresent();
+    }
+  }
+
+  /**
+   * Parses v1alpha1 config text. Never throws: text that is not YAML, is empty or null, is not a
+   * mapping, holds values JSON cannot carry (NaN, infinities) or does not fit the v1beta1 config
+   * shape comes back with an error message instead.
+   */
+  public static Parsed parse(String text) {
+    try {
+      return parseUnguarded(text);
+    } catch (StackOverflowError e) {
+      return invalid("config is nested too deeply");
+    }
+  }
+
+  private static Parsed parseUnguarded(String text) {
+    if (text == null) {
+      return invalid("config is missing");
+    }
+    Object loaded;
+    try {
+      loaded = new Load(loadSettings()).loadFromString(text);
+    } catch (RuntimeException e) {
+      return invalid("config is not valid YAML: " + firstLine(e.getMessage()));
+    }
+    if (loaded == null) {
+      return invalid("config is empty (null)");
+    }
+    if (!(loaded instanceof Map<?, ?>)) {
+      return invalid("config is not a YAML mapping but a " + kind(loaded));
+    }
+    JsonNode tree;
+    try {
+      tree = toTree(loaded);
+    } catch (IllegalArgumentException e) {
+      return invalid("config cannot be represented as JSON: " + e.getMessage());
+    }
+    for (String section : SECTIONS) {
+      JsonNode value = tree.get(section);
+      if (value != null && !value.isNull() && !value.isObject()) {
+        return invalid("config section '" + section + "' is not a mapping");
+      }
+    }
+    try {
+      BINDER.treeToValue(tree, Config.class);
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      return invalid("config does not fit the v1beta1 config shape: " + firstLine(e.getMessage()));
+    }
+    return new Parsed(Optional.of((ObjectNode) tree), Optional.empty());
+  }
+
+  /**
+   * Writes a config tree as YAML text in upstream's layout (struct order at the top levels, sorted
+   * component keys), which {@link #parse} reads back to an equal tree.
+   */
+  public static String write(JsonNode config) {
+    return emit(ordered(config));
+  }
+
+  /**
+   * The smallest config the v1beta1 schema accepts: {@code receivers: {}}, {@code exporters: {}},
+   * {@code service: {pipelines: {}}}. Stands in for config text that cannot be parsed.
+   */
+  public static ObjectNode emptyConfig() {
+    ObjectNode config = NODES.objectNode();
+    config.putObject("receivers");
+    config.putObject("exporters");
+    config.putObject("service").putObject("pipelines");
+    return config;
+  }
+
+  /**
+   * Whether two JSON trees mean the same: like {@code equals}, but numbers compare by value (the
+   * API server turns {@code 1.0} into {@code 1}) and object key order does not matter.
+   */
+  public static boolean sameTree(JsonNode a, JsonNode b) {
+    if (a == null || b == null) {
+      return a == b;
+    }
+    if (a.isNumber() && b.isNumber()) {
+      return a.decimalValue().compareTo(b.decimalValue()) == 0;
+    }
+    if (a.isObject() && b.isObject()) {
+      if (a.size() != b.size()) {
+        return false;
+      }
+      for (Map.Entry<String, JsonNode> e : a.properties()) {
+        if (!sameTree(e.getValue(), b.get(e.getKey()))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (a.isArray() && b.isArray()) {
+      if (a.size() != b.size()) {
+        return false;
+      }
+      for (int i = 0; i < a.size(); i++) {
+        if (!sameTree(a.get(i), b.get(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return a.equals(b);
+  }
+
+  private static LoadSettings loadSettings() {
+    return LoadSettings.builder()
+        .setSchema(new CoreSchema())
+        // yaml.v3 rejects duplicate keys; so do we, rather than silently keeping the last one.
+        .setAllowDuplicateKeys(false)
+        .setAllowRecursiveKeys(false)
+        .setMaxAliasesForCollections(100)
+        .setCodePointLimit(3 * 1024 * 1024)
+        .build();
+  }
+
+  private static Parsed invalid(String why) {
+    return new Parsed(Optional.empty(), Optional.of(why));
+  }
+
+  private static JsonNode toTree(Object value) {
+    if (value == null) {
+      return NODES.nullNode();
+    }
+    if (value instanceof Map<?, ?> map) {
+      ObjectNode object = NODES.objectNode();
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        object.set(String.valueOf(e.getKey()), toTree(e.getValue()));
+      }
+      return object;
+    }
+    if (value instanceof Collection<?> items) {
+      ArrayNode array = NODES.arrayNode();
+      for (Object item : items) {
+        array.add(toTree(item));
+      }
+      return array;
+    }
+    if (value instanceof String s) {
+      return NODES.textNode(s);
+    }
+    if (value instanceof Boolean b) {
+      return NODES.booleanNode(b);
+    }
+    if (value instanceof Integer i) {
+      return NODES.numberNode(i);
+    }
+    if (value instanceof Long l) {
+      return NODES.numberNode(l);
+    }
+    if (value instanceof BigInteger big) {
+      return NODES.numberNode(big);
+    }
+    if (value instanceof Double d) {
+      if (d.isNaN() || d.isInfinite()) {
+        throw new IllegalArgumentException("the number " + d + " has no JSON form");
+      }
+      return NODES.numberNode(d);
+    }
+    if (value instanceof BigDecimal dec) {
+      return NODES.numberNode(dec);
+    }
+    if (value instanceof byte[] bytes) {
+      return NODES.textNode(Base64.getEncoder().encodeToString(bytes));
+    }
+    if (value instanceof Optional<?> opt) {
+      return toTree(opt.orElse(null));
+    }
+    return NODES.textNode(String.valueOf(value));
+  }
+
+  private static String kind(Object value) {
+    if (value instanceof Collection<?>) {
+      return "sequence";
+    }
+    return "scalar (" + value + ")";
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "unknown error";
+    }
+    return message.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");
+  }
 
   /** The config as an ordered JSON tree: struct order where upstream has structs. */
   public static ObjectNode toTree(Config config) {
@@ -114,11 +342,106 @@ public final class ConfigYaml {
 
   /** The config as YAML text. */
   public static String render(Config config) {
-    return write(toTree(config));
+    return emit(toTree(config));
   }
 
-  /** Writes an ordered tree as YAML in upstream's layout. */
-  public static String write(JsonNode tree) {
+  /**
+   * A raw config tree in upstream's order: known top-level sections first, service as extensions,
+   * telemetry, pipelines; pipelines as exporters, processors, receivers; other maps sorted.
+   */
+  public static JsonNode ordered(JsonNode config) {
+    if (config == null || !config.isObject()) {
+      return config;
+    }
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    List<String> top =
+        List.of("receivers", "exporters", "processors", "connectors", "extensions", "service");
+    for (String k : top) {
+      if (config.has(k)) {
+        out.set(k, k.equals("service") ? orderedService(config.get(k)) : sorted(config.get(k)));
+      }
+    }
+    List<String> rest = new ArrayList<>();
+    config
+        .fieldNames()
+        .forEachRemaining(
+            n -> {
+              if (!top.contains(n)) {
+                rest.add(n);
+              }
+            });
+    Collections.sort(rest);
+    for (String k : rest) {
+      out.set(k, sorted(config.get(k)));
+    }
+    return out;
+  }
+
+  private static JsonNode orderedService(JsonNode service) {
+    if (service == null || !service.isObject()) {
+      return service;
+    }
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    List<String> order = List.of("extensions", "telemetry", "pipelines");
+    for (String k : order) {
+      if (!service.has(k)) {
+        continue;
+      }
+      JsonNode v = service.get(k);
+      if (k.equals("pipelines") && v.isObject()) {
+        ObjectNode pipelines = JsonNodeFactory.instance.objectNode();
+        List<String> ids = new ArrayList<>();
+        v.fieldNames().forEachRemaining(ids::add);
+        Collections.sort(ids);
+        for (String id : ids) {
+          JsonNode p = v.get(id);
+          if (!p.isObject()) {
+            pipelines.set(id, p);
+            continue;
+          }
+          ObjectNode po = JsonNodeFactory.instance.objectNode();
+          for (String f : List.of("exporters", "processors", "receivers")) {
+            if (p.has(f)) {
+              po.set(f, p.get(f));
+            }
+          }
+          List<String> other = new ArrayList<>();
+          p.fieldNames()
+              .forEachRemaining(
+                  n -> {
+                    if (!po.has(n)) {
+                      other.add(n);
+                    }
+                  });
+          Collections.sort(other);
+          for (String f : other) {
+            po.set(f, sorted(p.get(f)));
+          }
+          pipelines.set(id, po);
+        }
+        out.set(k, pipelines);
+      } else {
+        out.set(k, sorted(v));
+      }
+    }
+    List<String> rest = new ArrayList<>();
+    service
+        .fieldNames()
+        .forEachRemaining(
+            n -> {
+              if (!order.contains(n)) {
+                rest.add(n);
+              }
+            });
+    Collections.sort(rest);
+    for (String k : rest) {
+      out.set(k, sorted(service.get(k)));
+    }
+    return out;
+  }
+
+  /** Writes an already ordered tree as YAML in upstream's layout. */
+  public static String emit(JsonNode tree) {
     StringBuilder out = new StringBuilder();
     if (tree.isObject() && tree.size() > 0) {
       writeMap(out, tree, 0);
@@ -231,19 +554,41 @@ public final class ConfigYaml {
       if (Double.isInfinite(d)) {
         return d > 0 ? ".inf" : "-.inf";
       }
-      if (d == Math.rint(d) && Math.abs(d) < 1e21) {
-        return new BigDecimal(d).toBigInteger().toString();
-      }
-      return new BigDecimal(Double.toString(d)).stripTrailingZeros().toPlainString();
+      return goFloat(d);
     }
     return v.asText();
+  }
+
+  /**
+   * Formats a float64 as Go does ({@code strconv} 'g'-like with -1 precision): plain digits within
+   * [1e-6, 1e21), an exponent with at least two digits outside, as in {@code 1e+21}.
+   */
+  public static String goFloat(double f) {
+    if (f == 0) {
+      return "0";
+    }
+    double abs = Math.abs(f);
+    BigDecimal d = new BigDecimal(Double.toString(f)).stripTrailingZeros();
+    if (abs >= 1e-6 && abs < 1e21) {
+      return d.toPlainString();
+    }
+    String unscaled = d.unscaledValue().abs().toString();
+    int exponent = unscaled.length() - 1 - d.scale();
+    String mantissa =
+        unscaled.length() == 1 ? unscaled : unscaled.charAt(0) + "." + unscaled.substring(1);
+    String exp = String.format("%02d", Math.abs(exponent));
+    return (f < 0 ? "-" : "") + mantissa + "e" + (exponent < 0 ? "-" : "+") + exp;
   }
 
   static boolean needsQuotes(String s) {
     if (s.isEmpty()) {
       return true;
     }
-    if (SPECIAL_WORD.matcher(s).matches() || PLAIN_NUMBER.matcher(s).matches()) {
+    if (SPECIAL_WORD.matcher(s).matches()
+        || PLAIN_NUMBER.matcher(s).matches()
+        || NUMBER_LIKE.matcher(s).matches()
+        || s.equals("<<")
+        || s.equals("=")) {
       return true;
     }
     char first = s.charAt(0);

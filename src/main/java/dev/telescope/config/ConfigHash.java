@@ -3,7 +3,6 @@ package dev.telescope.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.telescope.api.ConfigYaml;
 import dev.telescope.api.v1beta1.Config;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -84,21 +83,7 @@ public final class ConfigHash {
 
   /** Formats a float64 as Go's encoding/json does. */
   static String goFloat(double f) {
-    if (f == 0) {
-      return "0";
-    }
-    double abs = Math.abs(f);
-    BigDecimal d = new BigDecimal(Double.toString(f)).stripTrailingZeros();
-    if (abs >= 1e-6 && abs < 1e21) {
-      return d.toPlainString();
-    }
-    // Go switches to exponent form outside [1e-6, 1e21) and writes at least two exponent digits.
-    String unscaled = d.unscaledValue().abs().toString();
-    int exponent = unscaled.length() - 1 - d.scale();
-    String mantissa =
-        unscaled.length() == 1 ? unscaled : unscaled.charAt(0) + "." + unscaled.substring(1);
-    String exp = String.format("%02d", Math.abs(exponent));
-    return (f < 0 ? "-" : "") + mantissa + "e" + (exponent < 0 ? "-" : "+") + exp;
+    return ConfigYaml.goFloat(f);
   }
 
   private static void string(StringBuilder b, String s) {

@@ -11,7 +11,6 @@ import dev.telescope.api.common.UpgradeStrategy;
 import dev.telescope.api.v1beta1.Config;
 import dev.telescope.api.v1beta1.OpenTelemetryCollector;
 import dev.telescope.api.v1beta1.OpenTelemetryCollectorSpec;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,6 +22,9 @@ import java.util.Map;
  * webhook serves them; the reconciler and the conformance suite apply the same function.
  */
 public final class Defaults {
+  private static final com.fasterxml.jackson.databind.ObjectMapper COPIER =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
   private Defaults() {}
 
   /**
@@ -97,7 +99,11 @@ public final class Defaults {
 
   /** A deep copy through JSON, so callers never share mutable model objects. */
   public static OpenTelemetryCollector copy(OpenTelemetryCollector cr) {
-    return Serialization.clone(cr);
+    try {
+      return COPIER.treeToValue(COPIER.valueToTree(cr), OpenTelemetryCollector.class);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("a collector always copies through JSON", e);
+    }
   }
 
   /**

@@ -19,6 +19,12 @@ public class HttpRouteSpec {
   @JsonPropertyDescription("Whether HTTPRoutes are created.")
   public Boolean enabled;
 
+  @JsonPropertyDescription("Name of the Gateway the HTTPRoutes attach to.")
+  public String gateway;
+
+  @JsonPropertyDescription("Namespace of the Gateway; defaults to the collector's namespace.")
+  public String gatewayNamespace;
+
   @JsonPropertyDescription("Gateways the routes attach to.")
   public List<ParentRef> parentRefs;
 

@@ -1,5 +1,6 @@
 package dev.telescope.api.v1beta1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -9,8 +10,11 @@ import io.fabric8.generator.annotation.Required;
 
 /**
  * The collector configuration as a structured object. Component sections stay free-form JSON so
- * that any collector component, known to us or not, round-trips untouched.
+ * that any collector component, known to us or not, round-trips untouched. Top-level keys the
+ * collector does not know (typically a mis-indented component) are kept in the stored object, as
+ * upstream does, but ignored here, so they never reach the rendered collector config.
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"receivers", "exporters", "processors", "connectors", "extensions", "service"})
 public class Config {

@@ -3,6 +3,7 @@ package dev.telescope.api.v1beta1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.telescope.api.common.CommonSpec;
+import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetUpdateStrategy;
@@ -30,7 +31,9 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSetUpdateStrategy;
         "the OpenTelemetry Collector mode is set to sidecar, which does not support the attribute 'additionalContainers'")
 public class OpenTelemetryCollectorSpec extends CommonSpec {
   @Required
-  @JsonPropertyDescription("The collector configuration.")
+  @PreserveUnknownFields
+  @JsonPropertyDescription(
+      "The collector configuration. Write empty components as batch: {} rather than batch:.")
   public Config config;
 
   @JsonPropertyDescription("Update strategy of the DaemonSet (daemonset mode only).")
