@@ -100,9 +100,7 @@ class BundleChecklistTest {
     ObjectNode doc =
         InstallFiles.readObject(InstallFiles.bundle().resolve("metadata/annotations.yaml"));
     Map<String, String> out = new LinkedHashMap<>();
-    doc.path("annotations")
-        .fields()
-        .forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+    doc.path("annotations").properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
     return out;
   }
 
@@ -512,8 +510,8 @@ class BundleChecklistTest {
           .path("template")
           .path("metadata")
           .path("labels")
-          .fields()
-          .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+          .properties()
+          .forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
       assertThat(selectedBy(selector, labels)).as(d.path("name").asText()).isFalse();
     }
     assertThat(selectedBy(selector, Map.of("app", "shop"))).isTrue();

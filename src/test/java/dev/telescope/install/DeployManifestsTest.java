@@ -81,8 +81,7 @@ class DeployManifestsTest {
     if (selector == null || selector.isMissingNode() || selector.isEmpty()) {
       return false;
     }
-    for (var it = selector.fields(); it.hasNext(); ) {
-      var e = it.next();
+    for (var e : selector.properties()) {
       if (!e.getValue().asText().equals(labels.path(e.getKey()).asText(null))) {
         return false;
       }
@@ -162,7 +161,7 @@ class DeployManifestsTest {
     }
     if (n.isObject()) {
       ObjectNode copy = InstallFiles.JSON.createObjectNode();
-      n.fields().forEachRemaining(e -> copy.set(e.getKey(), numbers(e.getValue())));
+      n.properties().forEach(e -> copy.set(e.getKey(), numbers(e.getValue())));
       return copy;
     }
     if (n.isArray()) {

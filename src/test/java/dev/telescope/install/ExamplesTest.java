@@ -143,8 +143,7 @@ class ExamplesTest {
       assertThat(config.path("exporters").isObject()).as(id(cr) + " exporters").isTrue();
       JsonNode pipelines = config.path("service").path("pipelines");
       assertThat(pipelines.size()).as(id(cr) + " pipelines").isPositive();
-      for (var it = pipelines.fields(); it.hasNext(); ) {
-        var pipeline = it.next();
+      for (var pipeline : pipelines.properties()) {
         for (String section : List.of("receivers", "processors", "exporters")) {
           for (JsonNode ref : pipeline.getValue().path(section)) {
             assertThat(config.path(section).has(ref.asText()))

@@ -1,7 +1,6 @@
 package dev.telescope.install;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.zjsonpatch.JsonPatch;
 import java.io.IOException;
@@ -160,8 +159,7 @@ final class Kustomize {
 
   /** RFC 7386 merge (equal to a strategic merge when the patch has no lists). */
   private static void merge(ObjectNode target, ObjectNode patch) {
-    for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : patch.properties()) {
       JsonNode value = e.getValue();
       if (value.isNull()) {
         target.remove(e.getKey());
@@ -229,9 +227,5 @@ final class Kustomize {
     Map<String, ObjectNode> m = new LinkedHashMap<>();
     objects.forEach(o -> m.put(key(o), o));
     return m;
-  }
-
-  static ArrayNode array(JsonNode n) {
-    return n instanceof ArrayNode a ? a : InstallFiles.JSON.createArrayNode();
   }
 }
