@@ -79,6 +79,20 @@ public final class CrdFile {
   }
 
   /**
+   * The CRD as an OLM bundle ships it: OLM writes {@code spec.conversion} itself (service and CA of
+   * the operator's deployment), so the bundled copy must not carry ours.
+   */
+  public static String bundleCopy(String renderedYaml) {
+    try {
+      ObjectNode crd = (ObjectNode) YAML.readTree(renderedYaml.substring(HEADER.length()));
+      ((ObjectNode) crd.get("spec")).remove("conversion");
+      return HEADER + YAML.writeValueAsString(crd);
+    } catch (java.io.IOException | RuntimeException e) {
+      throw new IllegalStateException("the rendered CRD is not what CrdFile writes", e);
+    }
+  }
+
+  /**
    * Renders the shipped CRD from the generator's YAML: printer columns in upstream order,
    * conversion through the webhook, {@code preserveUnknownFields: false}, keys sorted.
    *

@@ -41,6 +41,14 @@ class CrdDriftTest {
     if (Boolean.getBoolean(UPDATE_PROPERTY)) {
       Files.createDirectories(committed.getParent());
       Files.writeString(committed, expected, StandardCharsets.UTF_8);
+      Files.writeString(
+          Path.of("deploy/crd/opentelemetrycollectors.opentelemetry.io.yaml"),
+          expected,
+          StandardCharsets.UTF_8);
+      Files.writeString(
+          Path.of("operator/bundle/manifests/opentelemetrycollectors.opentelemetry.io.yaml"),
+          CrdFile.bundleCopy(expected),
+          StandardCharsets.UTF_8);
     }
     if (!Files.isRegularFile(committed)) {
       fail(CrdFile.FILE + " does not exist. Create it with: " + UPDATE_COMMAND);
