@@ -1,0 +1,267 @@
+package dev.telescope.webhook;
+
+import dev.telescope.api.v1beta1.OpenTelemetryCollector;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link CollectorLookup} of the running webhook: fabric8 informers keep every
+ * OpenTelemetryCollector (of all namespaces, or of the watched ones) and every Namespace in memory,
+ * so admission never waits on the API server for them.
+ *
+ * <p>ReplicaSets are deliberately not cached: a cluster holds far more of them than of collectors.
+ * The one question asked of a ReplicaSet, "which Deployment owns you", is answered by a GET with a
+ * short timeout on the first pod of each ReplicaSet and remembered for the next ones; a slow or
+ * refused GET only drops the {@code k8s.deployment.*} resource attributes. A zero timeout turns the
+ * GET off entirely.
+ */
+public final class InformerCollectorLookup implements CollectorLookup, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(InformerCollectorLookup.class);
+
+  /** Index of sidecar-mode collectors by namespace; other modes are not indexed. */
+  static final String SIDECAR_INDEX = "sidecar-by-namespace";
+
+  /** The default wait for a ReplicaSet GET: well inside the webhook's 5-second timeout. */
+  public static final Duration DEFAULT_OWNER_TIMEOUT = Duration.ofMillis(500);
+
+  private static final long OWNER_TTL_NANOS = TimeUnit.MINUTES.toNanos(10);
+  private static final int OWNER_CACHE_MAX = 1024;
+
+  private final KubernetesClient client;
+  private final Set<String> watchNamespaces;
+  private final Duration ownerTimeout;
+  private final List<SharedIndexInformer<OpenTelemetryCollector>> collectorInformers =
+      new ArrayList<>();
+  private final Map<String, SharedIndexInformer<OpenTelemetryCollector>> byNamespace =
+      new LinkedHashMap<>();
+  private final SharedIndexInformer<Namespace> namespaces;
+  private final ConcurrentHashMap<String, Owned> owners = new ConcurrentHashMap<>();
+  private final ThreadPoolExecutor ownerExecutor;
+
+  private record Owned(CompletableFuture<Optional<ReplicaSet>> future, long created) {}
+
+  /**
+   * Creates the informers (not started).
+   *
+   * @param client the API client
+   * @param watchNamespaces namespaces whose collectors can be injected; empty means all
+   * @param ownerTimeout the longest a request waits for a ReplicaSet GET; zero: never GET
+   */
+  public InformerCollectorLookup(
+      KubernetesClient client, Set<String> watchNamespaces, Duration ownerTimeout) {
+    this.client = client;
+    this.watchNamespaces = Set.copyOf(watchNamespaces);
+    this.ownerTimeout = ownerTimeout;
+    Map<String, Function<OpenTelemetryCollector, List<String>>> index =
+        Map.of(
+            SIDECAR_INDEX,
+            c ->
+                CollectorLookup.isSidecar(c) ? List.of(c.getMetadata().getNamespace()) : List.of());
+    if (this.watchNamespaces.isEmpty()) {
+      collectorInformers.add(
+          client.resources(OpenTelemetryCollector.class).inAnyNamespace().runnableInformer(0));
+    } else {
+      for (String ns : new TreeSet<>(this.watchNamespaces)) {
+        SharedIndexInformer<OpenTelemetryCollector> informer =
+            client.resources(OpenTelemetryCollector.class).inNamespace(ns).runnableInformer(0);
+        collectorInformers.add(informer);
+        byNamespace.put(ns, informer);
+      }
+    }
+    // Cluster-wide even with watched namespaces: a pod anywhere may name "ns/collector".
+    namespaces = client.namespaces().runnableInformer(0);
+    collectorInformers.forEach(
+        i -> i.addIndexers(index).exceptionHandler(InformerCollectorLookup::retry));
+    namespaces.exceptionHandler(InformerCollectorLookup::retry);
+    ownerExecutor =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(64),
+            r -> {
+              Thread t = new Thread(r, "telescope-owner-lookup");
+              t.setDaemon(true);
+              return t;
+            });
+    ownerExecutor.allowCoreThreadTimeOut(true);
+  }
+
+  /** With the default owner timeout. */
+  public InformerCollectorLookup(KubernetesClient client, Set<String> watchNamespaces) {
+    this(client, watchNamespaces, DEFAULT_OWNER_TIMEOUT);
+  }
+
+  /** Starts the informers without waiting for them to sync; see {@link #hasSynced()}. */
+  public InformerCollectorLookup start() {
+    collectorInformers.forEach(SharedIndexInformer::start);
+    namespaces.start();
+    return this;
+  }
+
+  /**
+   * Waits (bounded) for the first full listing of collectors and namespaces.
+   *
+   * @return whether everything synced in time
+   */
+  public boolean awaitSynced(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!hasSynced()) {
+      if (System.nanoTime() >= deadline) {
+        return false;
+      }
+      Thread.sleep(20);
+    }
+    return true;
+  }
+
+  @Override
+  public boolean hasSynced() {
+    return namespaces.hasSynced() && collectorInformers.stream().allMatch(i -> i.hasSynced());
+  }
+
+  @Override
+  public List<OpenTelemetryCollector> sidecarCollectors(String namespace) {
+    SharedIndexInformer<OpenTelemetryCollector> informer = informerFor(namespace);
+    if (informer == null) {
+      return List.of();
+    }
+    List<OpenTelemetryCollector> out =
+        new ArrayList<>(informer.getIndexer().byIndex(SIDECAR_INDEX, namespace));
+    out.sort(Comparator.comparing(c -> c.getMetadata().getName()));
+    return out;
+  }
+
+  @Override
+  public Optional<OpenTelemetryCollector> collector(String namespace, String name) {
+    SharedIndexInformer<OpenTelemetryCollector> informer = informerFor(namespace);
+    if (informer == null) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(
+        informer.getStore().getByKey(Cache.namespaceKeyFunc(namespace, name)));
+  }
+
+  @Override
+  public Optional<Namespace> namespace(String name) {
+    return Optional.ofNullable(namespaces.getStore().getByKey(name));
+  }
+
+  /**
+   * The ReplicaSet from the owner cache, else from a GET bounded by the owner timeout. A GET that
+   * outlives the timeout still completes in the background and serves the next pods.
+   */
+  @Override
+  public Optional<ReplicaSet> replicaSet(String namespace, String name) {
+    if (ownerTimeout.isZero() || ownerTimeout.isNegative()) {
+      return Optional.empty();
+    }
+    String key = namespace + "/" + name;
+    long now = System.nanoTime();
+    Owned owned = owners.get(key);
+    if (owned == null || now - owned.created() > OWNER_TTL_NANOS) {
+      if (owners.size() >= OWNER_CACHE_MAX) {
+        owners.entrySet().removeIf(e -> now - e.getValue().created() > OWNER_TTL_NANOS);
+        if (owners.size() >= OWNER_CACHE_MAX) {
+          owners.clear();
+        }
+      }
+      Owned fresh = new Owned(new CompletableFuture<>(), now);
+      owned =
+          owners.compute(
+              key, (k, old) -> old == null || now - old.created() > OWNER_TTL_NANOS ? fresh : old);
+      if (owned == fresh) {
+        try {
+          ownerExecutor.execute(
+              () -> {
+                try {
+                  fresh.future().complete(fetch(namespace, name));
+                } catch (RuntimeException e) {
+                  // Not remembered: the next pod of this ReplicaSet asks again.
+                  owners.remove(key, fresh);
+                  fresh.future().completeExceptionally(e);
+                }
+              });
+        } catch (RejectedExecutionException e) {
+          owners.remove(key, fresh);
+          return Optional.empty();
+        }
+      }
+    }
+    try {
+      return owned.future().get(ownerTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
+  private Optional<ReplicaSet> fetch(String namespace, String name) {
+    ReplicaSet rs = client.apps().replicaSets().inNamespace(namespace).withName(name).get();
+    if (rs == null) {
+      return Optional.empty();
+    }
+    // Keep only what the resource attributes need; the rest of a ReplicaSet is a pod template.
+    return Optional.of(
+        new ReplicaSetBuilder()
+            .withNewMetadata()
+            .withName(rs.getMetadata().getName())
+            .withNamespace(rs.getMetadata().getNamespace())
+            .withUid(rs.getMetadata().getUid())
+            .withOwnerReferences(rs.getMetadata().getOwnerReferences())
+            .endMetadata()
+            .build());
+  }
+
+  private SharedIndexInformer<OpenTelemetryCollector> informerFor(String namespace) {
+    if (namespace == null) {
+      return null;
+    }
+    return watchNamespaces.isEmpty() ? collectorInformers.get(0) : byNamespace.get(namespace);
+  }
+
+  /** Keep retrying (with fabric8's backoff): the CRD may be installed after the webhook starts. */
+  private static boolean retry(boolean started, Throwable t) {
+    String what =
+        t instanceof KubernetesClientException k && k.getCode() > 0
+            ? "HTTP " + k.getCode() + ": " + k.getMessage()
+            : String.valueOf(t);
+    LOG.warn("Collector/namespace informer failed ({}); retrying", what);
+    return true;
+  }
+
+  @Override
+  public void close() {
+    collectorInformers.forEach(SharedIndexInformer::close);
+    namespaces.close();
+    ownerExecutor.shutdownNow();
+  }
+}
