@@ -160,6 +160,69 @@ class WebhookServerTest {
   }
 
   @Test
+  void queryStringDoesNotChangeTheRoute() throws Exception {
+    // The API server appends ?timeout=5s to webhook calls.
+    HttpResponse<String> response = post("/mutate-v1-pod?timeout=5s", POD_REVIEW);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(response.body()).path("response").path("uid").asText()).isEqualTo(UID);
+  }
+
+  @Test
+  void fullQueueClosesTheConnectionInsteadOfQueueingWithoutBound() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    try (WebhookServer busy =
+        new WebhookServer(
+            WebhookServer.Options.defaults().withAddress("127.0.0.1", 0).withThreads(1, 1),
+            new ReloadingKeyManager(PKI.servingMaterial()).sslContext())) {
+      busy.addAdmissionRoute(
+          "/slow",
+          request -> {
+            entered.countDown();
+            release.await(10, TimeUnit.SECONDS);
+            AdmissionResponse response = new AdmissionResponse();
+            response.setAllowed(true);
+            return response;
+          },
+          true);
+      busy.start();
+      HttpRequest slow =
+          HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + busy.port() + "/slow"))
+              .POST(BodyPublishers.ofString(POD_REVIEW))
+              .build();
+      CompletableFuture<HttpResponse<String>> running =
+          client.sendAsync(slow, BodyHandlers.ofString());
+      assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+
+      List<CompletableFuture<HttpResponse<String>>> more = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        more.add(clientWithProtocols("TLSv1.3").sendAsync(slow, BodyHandlers.ofString()));
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (busy.rejectedRequests() == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      release.countDown();
+
+      assertThat(busy.rejectedRequests()).isEqualTo(1);
+      assertThat(running.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      long failed =
+          more.stream()
+              .filter(
+                  future -> {
+                    try {
+                      return future.get(10, TimeUnit.SECONDS).statusCode() != 200;
+                    } catch (Exception e) {
+                      return true;
+                    }
+                  })
+              .count();
+      assertThat(failed).isEqualTo(1);
+    }
+  }
+
+  @Test
   void failOpenRouteAdmitsWithWarningWhenHandlerThrows() throws Exception {
     long before = server.requestCount("/fail-open", Outcome.FAILED_OPEN);
 
