@@ -1,0 +1,45 @@
+package dev.telescope.tls;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Files and none modes: certificates are provided by someone else and only watched here. */
+final class FileCertificateSource implements CertificateSource {
+
+  private final Mode mode;
+  private final ReloadingKeyManager keyManager = new ReloadingKeyManager();
+  private final CertDirWatcher watcher;
+
+  FileCertificateSource(
+      Mode mode, Path certDir, Duration pollInterval, Clock clock, boolean filesRequired) {
+    this.mode = mode;
+    this.watcher = new CertDirWatcher(certDir, keyManager, pollInterval, clock, filesRequired);
+  }
+
+  @Override
+  public Mode mode() {
+    return mode;
+  }
+
+  @Override
+  public void start() {
+    watcher.start();
+  }
+
+  @Override
+  public ReloadingKeyManager keyManager() {
+    return keyManager;
+  }
+
+  @Override
+  public Optional<String> problem() {
+    return watcher.problem();
+  }
+
+  @Override
+  public void close() {
+    watcher.close();
+  }
+}

@@ -1,0 +1,27 @@
+package dev.telescope.webhook;
+
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
+
+/**
+ * Decides one admission request, free of HTTP and JSON concerns, so mutators and validators are
+ * plain functions that tests can call directly.
+ *
+ * <p>The server owns the envelope: it echoes the request {@code uid} into the response (whatever
+ * the handler set), wraps it in an {@code admission.k8s.io/v1 AdmissionReview}, and turns a thrown
+ * exception into the route's failure answer (allowed with a warning when the route fails open,
+ * denied with a 500 status when it fails closed). {@code request.getObject()} arrives as a fabric8
+ * model object (a {@code Pod} for pods; a {@code GenericKubernetesResource} for custom resources
+ * whose class is not registered with the server's serializer).
+ */
+@FunctionalInterface
+public interface AdmissionHandler {
+
+  /**
+   * @param request the decoded request; never {@code null}, always with a {@code uid}
+   * @return the decision; {@code allowed} must be set. A mutation sets {@code patchType} {@code
+   *     JSONPatch} and {@code patch} (base64 of the JSON Patch)
+   * @throws Exception on any failure; the route's fail-open flag decides the answer
+   */
+  AdmissionResponse handle(AdmissionRequest request) throws Exception;
+}
