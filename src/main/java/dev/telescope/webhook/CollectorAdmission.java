@@ -1,0 +1,118 @@
+package dev.telescope.webhook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.telescope.api.Conversion;
+import dev.telescope.api.Hub;
+import dev.telescope.api.v1beta1.OpenTelemetryCollector;
+import dev.telescope.config.ConfigProblem;
+import dev.telescope.config.Defaults;
+import dev.telescope.config.OperatorConfig;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponseBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.ConversionRequest;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.ConversionResponse;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.ConversionResponseBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The admission side of the OpenTelemetryCollector API: upstream's defaulting (stored in the CR, so
+ * it takes part in the config hash), validation with precise messages, and version conversion. All
+ * three use the same pure functions the reconciler and {@code render} use.
+ */
+public final class CollectorAdmission {
+  /** Where the CR defaulting webhook is served (upstream's path). */
+  public static final String MUTATE_PATH =
+      "/mutate-opentelemetry-io-v1beta1-opentelemetrycollector";
+
+  /** Where the CR validating webhook is served (upstream's path). */
+  public static final String VALIDATE_PATH =
+      "/validate-opentelemetry-io-v1beta1-opentelemetrycollector";
+
+  /** Where the CRD's conversion webhook is served. */
+  public static final String CONVERT_PATH = "/convert";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final OperatorConfig cfg;
+
+  public CollectorAdmission(OperatorConfig cfg) {
+    this.cfg = cfg;
+  }
+
+  /** Defaulting: answers a JSON patch that writes upstream's defaults into the CR. */
+  public AdmissionResponse mutate(AdmissionRequest request) {
+    if ("DELETE".equals(request.getOperation())) {
+      return new AdmissionResponseBuilder().withAllowed(true).build();
+    }
+    OpenTelemetryCollector cr = decode(request.getObject());
+    Defaults.Result defaulted = Defaults.apply(cr, cfg);
+    ArrayNode patch = JsonPatches.diff(cr, defaulted.collector());
+    AdmissionResponseBuilder b = new AdmissionResponseBuilder().withAllowed(true);
+    if (!patch.isEmpty()) {
+      b.withPatchType("JSONPatch").withPatch(JsonPatches.base64(patch));
+    }
+    return b.build();
+  }
+
+  /** Validation: rejects with every problem, each naming its path; warns about null components. */
+  public AdmissionResponse validate(AdmissionRequest request) {
+    if ("DELETE".equals(request.getOperation())) {
+      return new AdmissionResponseBuilder().withAllowed(true).build();
+    }
+    OpenTelemetryCollector cr = Defaults.apply(decode(request.getObject()), cfg).collector();
+    OpenTelemetryCollector old =
+        request.getOldObject() == null ? null : decode(request.getOldObject());
+    CollectorValidation.Result result = CollectorValidation.validate(cr, old, cfg);
+    AdmissionResponseBuilder b =
+        new AdmissionResponseBuilder().withAllowed(result.errors().isEmpty());
+    if (!result.warnings().isEmpty()) {
+      b.withWarnings(result.warnings());
+    }
+    if (!result.errors().isEmpty()) {
+      b.withStatus(
+          new StatusBuilder()
+              .withCode(422)
+              .withReason("Invalid")
+              .withMessage(String.join("; ", result.errors()))
+              .build());
+    }
+    return b.build();
+  }
+
+  /** Conversion between v1alpha1 and v1beta1; never fails on a bad config string. */
+  public ConversionResponse convert(ConversionRequest request) {
+    List<Object> out = new ArrayList<>();
+    for (Object o : request.getObjects()) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> map = JSON.convertValue(o, Map.class);
+      out.add(Conversion.convert(map, request.getDesiredAPIVersion()));
+    }
+    return new ConversionResponseBuilder().withConvertedObjects(out).build();
+  }
+
+  private static OpenTelemetryCollector decode(Object object) {
+    if (object == null) {
+      throw new IllegalArgumentException("the request carries no object");
+    }
+    JsonNode tree = JSON.valueToTree(object);
+    return Hub.toHub(tree);
+  }
+
+  /** The null-component warning in upstream's words. */
+  static String nullWarning(List<ConfigProblem> nulls) {
+    StringBuilder b = new StringBuilder("Collector config spec.config has null objects: ");
+    for (int i = 0; i < nulls.size(); i++) {
+      b.append(i == 0 ? "" : ", ").append(nulls.get(i).path()).append(':');
+    }
+    return b.append(
+            ". For compatibility with other tooling, such as kustomize and kubectl edit, it is"
+                + " recommended to use empty objects e.g. batch: {}.")
+        .toString();
+  }
+}
