@@ -8,6 +8,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
@@ -518,12 +520,11 @@ public final class WebhookServer implements AutoCloseable {
       outcome = response.getAllowed() ? Outcome.ALLOWED : Outcome.DENIED;
     } catch (Exception | StackOverflowError e) {
       LOG.error(
-          "Admission webhook {} failed for {} {} {}/{} (uid {}); {}",
+          "Admission webhook {} failed for {} {} {} (uid {}); {}",
           path,
           request.getOperation(),
           request.getKind() == null ? "" : request.getKind().getKind(),
-          request.getNamespace(),
-          request.getName(),
+          objectRef(request),
           request.getUid(),
           route.failOpen() ? "admitting unchanged" : "denying",
           e);
@@ -538,6 +539,18 @@ public final class WebhookServer implements AutoCloseable {
     byte[] json = mapper.writeValueAsBytes(answer);
     count(path, outcome);
     send(exchange, 200, "application/json", json);
+  }
+
+  /** {@code namespace/name}; pods created by controllers have only a generateName so far. */
+  private static String objectRef(AdmissionRequest request) {
+    String name = request.getName();
+    if ((name == null || name.isEmpty()) && request.getObject() instanceof HasMetadata object) {
+      ObjectMeta meta = object.getMetadata();
+      name = meta == null || meta.getGenerateName() == null ? null : meta.getGenerateName() + "*";
+    }
+    String namespace = request.getNamespace();
+    return (namespace == null || namespace.isEmpty() ? "" : namespace + "/")
+        + (name == null ? "(unnamed)" : name);
   }
 
   private static AdmissionResponse failOpen(String path, Throwable e) {
