@@ -1,32 +1,235 @@
 package dev.telescope;
 
+import dev.telescope.config.Capabilities;
+import dev.telescope.config.OperatorConfig;
+import dev.telescope.reconciler.CapabilityDetector;
+import dev.telescope.reconciler.OperatorRuntime;
+import dev.telescope.tls.CertificateSource;
+import dev.telescope.tls.SelfManagedCertificates;
+import dev.telescope.webhook.CollectorAdmission;
+import dev.telescope.webhook.HealthServer;
+import dev.telescope.webhook.InformerCollectorLookup;
+import dev.telescope.webhook.KubernetesSidecarEvents;
+import dev.telescope.webhook.PodAdmission;
+import dev.telescope.webhook.SidecarInjector;
+import dev.telescope.webhook.WebhookServer;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The long-running commands; they are filled in as their capabilities land. */
+/** The long-running commands: the reconciler, the webhook server, or both in one process. */
 final class Cli {
   /** Returned by commands whose servers keep running after {@code main} returns. */
   static final int KEEP_RUNNING = -1;
 
+  private static final Logger LOG = LoggerFactory.getLogger(Cli.class);
+
   private Cli() {}
 
   static int operator(List<String> args, PrintStream err) {
-    err.println("the 'operator' command is not yet available in this build");
-    return 3;
+    return start(args, true, false);
   }
 
   static int webhook(List<String> args, PrintStream err) {
-    err.println("the 'webhook' command is not yet available in this build");
-    return 3;
+    return start(args, false, true);
   }
 
   static int both(List<String> args, PrintStream err) {
-    err.println("the 'run' command is not yet available in this build");
-    return 3;
+    return start(args, true, true);
   }
 
   static int demo(List<String> args, PrintStream out, PrintStream err) {
-    err.println("the 'demo' command is not yet available in this build");
-    return 3;
+    return Demo.run(args, out, err);
+  }
+
+  private static int start(List<String> args, boolean reconciler, boolean webhook) {
+    OperatorConfig base = OperatorConfig.parse(args, System.getenv());
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    Running running = Running.start(client, base, reconciler, webhook, "0.0.0.0");
+    Runtime.getRuntime().addShutdownHook(new Thread(running::close, "telescope-shutdown"));
+    return KEEP_RUNNING;
+  }
+
+  /** Everything one process runs, so the demo and tests can start and stop it too. */
+  static final class Running implements AutoCloseable {
+    final OperatorConfig cfg;
+    final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    final List<AutoCloseable> closeables = new ArrayList<>();
+    HealthServer health;
+    HealthServer metrics;
+    OperatorRuntime operator;
+    WebhookServer server;
+    CertificateSource certificates;
+    InformerCollectorLookup lookup;
+    PodAdmission pods;
+
+    private Running(OperatorConfig cfg) {
+      this.cfg = cfg;
+    }
+
+    static Running start(
+        KubernetesClient client,
+        OperatorConfig base,
+        boolean reconciler,
+        boolean webhook,
+        String bindAddress) {
+      // Health answers from the first second: alive at once, ready only when all is up.
+      HealthServer health = new HealthServer(bindAddress, base.healthPort());
+      try {
+        health.start();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot listen on health port " + base.healthPort(), e);
+      }
+      Capabilities detected = detectWithRetry(client);
+      Running r = new Running(base.withCapabilities(detected));
+      r.health = health;
+      r.closeables.add(health);
+      new JvmMemoryMetrics().bindTo(r.registry);
+      new JvmGcMetrics().bindTo(r.registry);
+      new JvmThreadMetrics().bindTo(r.registry);
+      new ProcessorMetrics().bindTo(r.registry);
+      health.withMetrics(r.registry::scrape);
+      if (r.cfg.metricsPort() > 0 && r.cfg.metricsPort() != r.cfg.healthPort()) {
+        r.metrics = new HealthServer(bindAddress, r.cfg.metricsPort()).withMetrics(r.registry::scrape);
+        try {
+          r.metrics.start();
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot listen on metrics port " + r.cfg.metricsPort(), e);
+        }
+        r.closeables.add(r.metrics);
+      }
+      if (webhook) {
+        r.startWebhook(client, bindAddress);
+      }
+      if (reconciler) {
+        r.operator =
+            OperatorRuntime.start(
+                client,
+                r.cfg,
+                r.cfg.resyncPeriod(),
+                Optional.ofNullable(System.getenv("POD_NAME")),
+                MicrometerMetrics.withoutPerResourceMetrics(r.registry));
+        r.closeables.add(0, r.operator);
+        health.addReadinessCheck("reconciler", r.operator::readinessProblem);
+        io.micrometer.core.instrument.Gauge.builder("telescope_object_writes", r.operator, OperatorRuntime::objectWrites)
+            .description("writes to owned objects since start")
+            .register(r.registry);
+      }
+      LOG.info(
+          "telescope {} started:{}{}",
+          r.cfg.operatorVersion(),
+          reconciler ? " reconciler" : "",
+          webhook ? " webhook on :" + r.server.port() : "");
+      return r;
+    }
+
+    private void startWebhook(KubernetesClient client, String bindAddress) {
+      certificates =
+          CertificateSource.create(
+              CertificateSource.Mode.parse(cfg.certMode().flag()),
+              cfg.certDir(),
+              Duration.ofSeconds(10),
+              () -> client,
+              SelfManagedCertificates.Settings.defaults(cfg.operatorNamespace())
+                  .withSecretName(cfg.webhookSecretName())
+                  .withServiceName(cfg.webhookServiceName())
+                  .withInjectionTargets(
+                      cfg.mutatingWebhookConfigName(),
+                      cfg.validatingWebhookConfigName(),
+                      cfg.crdName()));
+      certificates.start();
+      closeables.add(certificates);
+      health.addReadinessCheck("certificate", certificates::problem);
+
+      lookup = new InformerCollectorLookup(client, cfg.watchNamespaces()).start();
+      closeables.add(lookup);
+      health.addReadinessCheck(
+          "caches",
+          () ->
+              lookup.hasSynced()
+                  ? Optional.empty()
+                  : Optional.of("the collector and namespace caches have not synced yet"));
+      KubernetesSidecarEvents events = new KubernetesSidecarEvents(client);
+      closeables.add(events);
+      pods = new PodAdmission(new SidecarInjector(cfg), lookup, events);
+      pods.counters()
+          .forEach(
+              (name, value) ->
+                  io.micrometer.core.instrument.Gauge.builder(
+                          "telescope_sidecar_" + name, pods, p -> p.counters().get(name))
+                      .register(registry));
+      CollectorAdmission collectors = new CollectorAdmission(cfg);
+      server =
+          new WebhookServer(
+              WebhookServer.Options.defaults()
+                  .withAddress(bindAddress, cfg.webhookPort())
+                  .withThreads(cfg.webhookThreads(), 1024),
+              certificates.sslContext());
+      server
+          .addAdmissionRoute("/mutate-v1-pod", pods::handle, true)
+          .addAdmissionRoute(CollectorAdmission.MUTATE_PATH, collectors::mutate, false)
+          .addAdmissionRoute(CollectorAdmission.VALIDATE_PATH, collectors::validate, false)
+          .addConversionRoute(CollectorAdmission.CONVERT_PATH, collectors::convert);
+      try {
+        server.start();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot listen on webhook port " + cfg.webhookPort(), e);
+      }
+      closeables.add(0, () -> server.stop(Duration.ofSeconds(5)));
+    }
+
+    /**
+     * Asks the cluster what it offers, retrying while the API server is unreachable: a pod that
+     * starts before its API server must wait, not crash-loop.
+     */
+    static Capabilities detectWithRetry(KubernetesClient client) {
+      long delay = 1000;
+      for (int attempt = 1; ; attempt++) {
+        try {
+          client.getKubernetesVersion();
+          return CapabilityDetector.detect(client);
+        } catch (RuntimeException e) {
+          LOG.error(
+              "cannot reach the Kubernetes API server at {} (attempt {}): {}; retrying in {} s",
+              client.getMasterUrl(),
+              attempt,
+              e.getMessage(),
+              delay / 1000);
+          try {
+            Thread.sleep(delay);
+          } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the API server", ie);
+          }
+          delay = Math.min(delay * 2, 30_000);
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      for (AutoCloseable c : closeables) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          LOG.warn("error while stopping: {}", e.getMessage());
+        }
+      }
+    }
   }
 }

@@ -43,6 +43,16 @@ public final class OperatorRuntime implements AutoCloseable {
    */
   public static OperatorRuntime start(
       KubernetesClient client, OperatorConfig cfg, Duration resync, Optional<String> identity) {
+    return start(client, cfg, resync, identity, null);
+  }
+
+  /** As {@link #start(KubernetesClient, OperatorConfig, Duration, Optional)}, with JOSDK metrics. */
+  public static OperatorRuntime start(
+      KubernetesClient client,
+      OperatorConfig cfg,
+      Duration resync,
+      Optional<String> identity,
+      io.javaoperatorsdk.operator.api.monitoring.Metrics metrics) {
     Applier applier = new Applier(client);
     EventRecorder events = new EventRecorder(client, identity.orElse("telescope"));
     CollectorReconciler reconciler =
@@ -56,6 +66,10 @@ public final class OperatorRuntime implements AutoCloseable {
                   .withSSABasedCreateUpdateMatchForDependentResources(false)
                   .withStopOnInformerErrorDuringStartup(false)
                   .withCacheSyncTimeout(Duration.ofSeconds(60))
+                  .withMetrics(
+                      metrics == null
+                          ? io.javaoperatorsdk.operator.api.monitoring.Metrics.NOOP
+                          : metrics)
                   .withConcurrentReconciliationThreads(
                       Math.max(2, Runtime.getRuntime().availableProcessors() * 2));
               if (cfg.leaderElection()) {
