@@ -195,7 +195,8 @@ public final class ConfigYaml {
         return !line.startsWith(" ");
       }
     }
-    return true;
+    // Only line breaks: a block would read back as "".
+    return false;
   }
 
   private static void block(StringBuilder out, String text, int indent) {
@@ -306,7 +307,12 @@ public final class ConfigYaml {
       return true;
     }
     char last = s.charAt(s.length() - 1);
-    if (Character.isWhitespace(first) || Character.isWhitespace(last) || last == ':') {
+    // A trailing line break is fine: it is what the block's chomping indicator carries.
+    if (first == ' ' || last == ' ' || last == ':') {
+      return true;
+    }
+    if (SEXAGESIMAL.matcher(s).matches()) {
+      // 1:2:3 is a base-60 number to YAML 1.1 readers (kubectl, SnakeYAML).
       return true;
     }
     if (s.contains(": ") || s.indexOf('#') >= 0 || s.indexOf('\\') >= 0) {
@@ -320,6 +326,9 @@ public final class ConfigYaml {
     }
     return false;
   }
+
+  private static final Pattern SEXAGESIMAL =
+      Pattern.compile("^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\\.[0-9_]*)?$");
 
   /** Numbers only Go's YAML reader sees: hex, octal, binary, {@code _} separators, a sign. */
   private static final Pattern GO_NUMBER =
