@@ -105,7 +105,8 @@ final class Cli {
       new ProcessorMetrics().bindTo(r.registry);
       health.withMetrics(r.registry::scrape);
       if (r.cfg.metricsPort() > 0 && r.cfg.metricsPort() != r.cfg.healthPort()) {
-        r.metrics = new HealthServer(bindAddress, r.cfg.metricsPort()).withMetrics(r.registry::scrape);
+        r.metrics =
+            new HealthServer(bindAddress, r.cfg.metricsPort()).withMetrics(r.registry::scrape);
         try {
           r.metrics.start();
         } catch (IOException e) {
@@ -126,7 +127,8 @@ final class Cli {
                 MicrometerMetrics.withoutPerResourceMetrics(r.registry));
         r.closeables.add(0, r.operator);
         health.addReadinessCheck("reconciler", r.operator::readinessProblem);
-        io.micrometer.core.instrument.Gauge.builder("telescope_object_writes", r.operator, OperatorRuntime::objectWrites)
+        io.micrometer.core.instrument.Gauge.builder(
+                "telescope_object_writes", r.operator, OperatorRuntime::objectWrites)
             .description("writes to owned objects since start")
             .register(r.registry);
       }

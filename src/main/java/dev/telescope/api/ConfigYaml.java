@@ -20,6 +20,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -474,7 +475,7 @@ public final class ConfigYaml {
       out.append('\n');
       pad(out, indent + 2);
       writeList(out, v, indent + 2);
-    } else if (v.isTextual() && v.asText().contains("\n")) {
+    } else if (v.isTextual() && isBlock(v.asText())) {
       block(out, v.asText(), indent + 2);
     } else {
       out.append(' ').append(scalarOrFlow(v)).append('\n');
@@ -495,7 +496,7 @@ public final class ConfigYaml {
       } else if (item.isArray() && item.size() > 0) {
         out.append(' ');
         writeList(out, item, indent + 2);
-      } else if (item.isTextual() && item.asText().contains("\n")) {
+      } else if (item.isTextual() && isBlock(item.asText())) {
         block(out, item.asText(), indent + 2);
       } else {
         out.append(' ').append(scalarOrFlow(item)).append('\n');
@@ -503,9 +504,29 @@ public final class ConfigYaml {
     }
   }
 
+  /**
+   * Whether a string is written as a literal block: it has a line break and nothing that would make
+   * upstream's encoder quote it; a block cannot hold a carriage return or other control characters,
+   * nor start (after empty lines) with a space, so those are quoted instead.
+   */
+  private static boolean isBlock(String s) {
+    if (!s.contains("\n") || needsQuotes(s)) {
+      return false;
+    }
+    for (String line : s.split("\n", -1)) {
+      if (!line.isEmpty()) {
+        return !line.startsWith(" ");
+      }
+    }
+    // Only line breaks: a block would read back as "".
+    return false;
+  }
+
   private static void block(StringBuilder out, String text, int indent) {
     boolean trailingNewline = text.endsWith("\n");
-    out.append(trailingNewline ? " |\n" : " |-\n");
+    // Chomping as upstream's encoder picks it: keep (|+) for several trailing line breaks, clip
+    // (|) for one, strip (|-) for none.
+    out.append(text.endsWith("\n\n") ? " |+\n" : trailingNewline ? " |\n" : " |-\n");
     String body = trailingNewline ? text.substring(0, text.length() - 1) : text;
     for (String line : body.split("\n", -1)) {
       if (!line.isEmpty()) {
@@ -523,7 +544,7 @@ public final class ConfigYaml {
   }
 
   private static String key(String k) {
-    return needsQuotes(k) ? quote(k) : k;
+    return needsQuotes(k) || k.contains("\n") ? quote(k) : k;
   }
 
   private static String scalarOrFlow(JsonNode v) {
@@ -538,15 +559,14 @@ public final class ConfigYaml {
     }
     if (v.isTextual()) {
       String s = v.asText();
-      return needsQuotes(s) ? quote(s) : s;
+      return needsQuotes(s) || s.contains("\n") ? quote(s) : s;
     }
     if (v.isBoolean()) {
       return v.asBoolean() ? "true" : "false";
     }
-    if (v.isIntegralNumber()) {
-      return v.bigIntegerValue().toString();
-    }
     if (v.isNumber()) {
+      // Upstream holds every number as a Go float64 (the config comes from JSON) and writes it with
+      // FormatFloat(f, 'g', -1): 8888 stays 8888, but 1000000 becomes 1e+06.
       double d = v.doubleValue();
       if (Double.isNaN(d)) {
         return ".nan";
@@ -554,7 +574,7 @@ public final class ConfigYaml {
       if (Double.isInfinite(d)) {
         return d > 0 ? ".inf" : "-.inf";
       }
-      return goFloat(d);
+      return goShortestG(d);
     }
     return v.asText();
   }
@@ -580,6 +600,38 @@ public final class ConfigYaml {
     return (f < 0 ? "-" : "") + mantissa + "e" + (exponent < 0 ? "-" : "+") + exp;
   }
 
+  /** Go's {@code strconv.FormatFloat(f, 'g', -1, 64)}. */
+  static String goShortestG(double f) {
+    if (f == 0) {
+      return (1 / f < 0) ? "-0" : "0";
+    }
+    String sign = f < 0 ? "-" : "";
+    BigDecimal d = new BigDecimal(Double.toString(Math.abs(f))).stripTrailingZeros();
+    String digits = d.unscaledValue().toString();
+    int exp = digits.length() - d.scale() - 1;
+    // With the shortest representation Go switches to exponent form below 1e-4 and from 1e6 on.
+    if (exp < -4 || exp >= 6) {
+      String mantissa =
+          digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+      return sign
+          + mantissa
+          + "e"
+          + (exp < 0 ? "-" : "+")
+          + (Math.abs(exp) < 10 ? "0" : "")
+          + Math.abs(exp);
+    }
+    return sign + d.toPlainString();
+  }
+
+  /**
+   * Whether a plain scalar would be read back as something else (or not at all). This is upstream's
+   * encoder rule (goccy/go-yaml {@code IsNeedQuoted}: empty, null/bool words including YAML 1.1's
+   * yes/no/on/off, anything numeric including hex/octal/binary and {@code _} separators,
+   * timestamps, an indicator first, {@code :} or space last, {@code #}, {@code \\} or {@code ": "}
+   * anywhere), plus cases where that encoder would write invalid or ambiguous YAML ({@code
+   * .inf}/{@code .nan}, {@code "- x"}, control characters, leading/trailing whitespace). Line
+   * breaks are left to the caller (literal block or quotes).
+   */
   static boolean needsQuotes(String s) {
     if (s.isEmpty()) {
       return true;
@@ -587,6 +639,8 @@ public final class ConfigYaml {
     if (SPECIAL_WORD.matcher(s).matches()
         || PLAIN_NUMBER.matcher(s).matches()
         || NUMBER_LIKE.matcher(s).matches()
+        || GO_NUMBER.matcher(s).matches()
+        || looksLikeTimestamp(s)
         || s.equals("<<")
         || s.equals("=")) {
       return true;
@@ -599,40 +653,136 @@ public final class ConfigYaml {
     } else if (",[]{}#&*!|>'\"%@`".indexOf(first) >= 0) {
       return true;
     }
-    if (Character.isWhitespace(first) || Character.isWhitespace(s.charAt(s.length() - 1))) {
+    char last = s.charAt(s.length() - 1);
+    // A trailing line break is fine: it is what the block's chomping indicator carries.
+    if (first == ' ' || last == ' ' || last == ':') {
       return true;
     }
-    if (s.contains(": ") || s.contains(" #") || s.endsWith(":")) {
+    if (SEXAGESIMAL.matcher(s).matches()) {
+      // 1:2:3 is a base-60 number to YAML 1.1 readers (kubectl, SnakeYAML).
+      return true;
+    }
+    if (s.contains(": ") || s.indexOf('#') >= 0 || s.indexOf('\\') >= 0) {
       return true;
     }
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (c < 0x20 || c == 0x7f) {
+      if ((c < 0x20 && c != '\n') || c == 0x7f) {
         return true;
       }
     }
     return false;
   }
 
-  private static String quote(String s) {
+  private static final Pattern SEXAGESIMAL =
+      Pattern.compile("^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\\.[0-9_]*)?$");
+
+  /** Numbers only Go's YAML reader sees: hex, octal, binary, {@code _} separators, a sign. */
+  private static final Pattern GO_NUMBER =
+      Pattern.compile(
+          "^[-+]?(0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+|[0-9][0-9_]*(\\.[0-9_]*)?([eE][-+]?[0-9]+)?"
+              + "|\\.[0-9][0-9_]*([eE][-+]?[0-9]+)?)$");
+
+  private static final Pattern DATE = Pattern.compile("^(\\d{4})-(\\d{2})-(\\d{2})");
+  private static final Pattern DATE_TIME =
+      Pattern.compile(
+          "^\\d{4}-\\d{2}-\\d{2}([Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[-+]\\d{2}:\\d{2})"
+              + "| \\d{2}:\\d{2}:\\d{2})?$");
+  private static final Pattern CLOCK = Pattern.compile("^(\\d{1,2}):(\\d{1,2})$");
+
+  /**
+   * The timestamp shapes upstream's encoder quotes: RFC 3339 (with {@code T} or {@code t}), {@code
+   * 2006-01-02 15:04:05}, {@code 2006-01-02}, and {@code H:M} clock times (which YAML 1.1 readers
+   * would otherwise take as base-60 numbers).
+   */
+  static boolean looksLikeTimestamp(String s) {
+    Matcher clock = CLOCK.matcher(s);
+    if (clock.matches()) {
+      return Integer.parseInt(clock.group(1)) < 24 && Integer.parseInt(clock.group(2)) < 60;
+    }
+    if (!DATE_TIME.matcher(s).matches()) {
+      return false;
+    }
+    Matcher d = DATE.matcher(s);
+    if (!d.find()) {
+      return false;
+    }
+    try {
+      java.time.LocalDate.of(
+          Integer.parseInt(d.group(1)), Integer.parseInt(d.group(2)), Integer.parseInt(d.group(3)));
+      return true;
+    } catch (java.time.DateTimeException e) {
+      return false;
+    }
+  }
+
+  /** Go's {@code strconv.Quote}: printable characters kept, everything else escaped. */
+  static String quote(String s) {
     StringBuilder b = new StringBuilder(s.length() + 2).append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
+    for (int i = 0; i < s.length(); ) {
+      int c = s.codePointAt(i);
+      i += Character.charCount(c);
       switch (c) {
         case '"' -> b.append("\\\"");
         case '\\' -> b.append("\\\\");
+        case 0x07 -> b.append("\\a");
+        case '\b' -> b.append("\\b");
+        case '\f' -> b.append("\\f");
         case '\n' -> b.append("\\n");
-        case '\t' -> b.append("\\t");
         case '\r' -> b.append("\\r");
+        case '\t' -> b.append("\\t");
+        case 0x0b -> b.append("\\v");
         default -> {
-          if (c < 0x20 || c == 0x7f) {
-            b.append(String.format("\\x%02X", (int) c));
+          if (isGoPrintable(c)) {
+            b.appendCodePoint(c);
+          } else if (c < 0x80) {
+            b.append(String.format("\\x%02x", c));
+          } else if (c < 0x10000) {
+            b.append(String.format("\\u%04x", c));
           } else {
-            b.append(c);
+            b.append(String.format("\\U%08x", c));
           }
         }
       }
     }
     return b.append('"').toString();
+  }
+
+  /**
+   * Go's {@code unicode.IsPrint}: letters, marks, numbers, punctuation, symbols and ASCII space.
+   */
+  private static boolean isGoPrintable(int c) {
+    if (c == ' ') {
+      return true;
+    }
+    switch (Character.getType(c)) {
+      case Character.UPPERCASE_LETTER,
+          Character.LOWERCASE_LETTER,
+          Character.TITLECASE_LETTER,
+          Character.MODIFIER_LETTER,
+          Character.OTHER_LETTER,
+          Character.NON_SPACING_MARK,
+          Character.ENCLOSING_MARK,
+          Character.COMBINING_SPACING_MARK,
+          Character.DECIMAL_DIGIT_NUMBER,
+          Character.LETTER_NUMBER,
+          Character.OTHER_NUMBER,
+          Character.CONNECTOR_PUNCTUATION,
+          Character.DASH_PUNCTUATION,
+          Character.START_PUNCTUATION,
+          Character.END_PUNCTUATION,
+          Character.INITIAL_QUOTE_PUNCTUATION,
+          Character.FINAL_QUOTE_PUNCTUATION,
+          Character.OTHER_PUNCTUATION,
+          Character.MATH_SYMBOL,
+          Character.CURRENCY_SYMBOL,
+          Character.MODIFIER_SYMBOL,
+          Character.OTHER_SYMBOL -> {
+        return true;
+      }
+      default -> {
+        return false;
+      }
+    }
   }
 }

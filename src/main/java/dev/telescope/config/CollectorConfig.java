@@ -72,6 +72,9 @@ public final class CollectorConfig {
     } else if (config != null) {
       if (config.service.pipelines != null) {
         p.putAll(config.service.pipelines);
+      } else {
+        problems.add(
+            new ConfigProblem("service.pipelines", "is required (write pipelines: {} if empty)"));
       }
       if (config.service.extensions != null) {
         ext.addAll(config.service.extensions);
@@ -102,7 +105,9 @@ public final class CollectorConfig {
       ep.addAll(ports);
       if (hc == null && ComponentPorts.normalType(id).equals("healthcheck") && !ports.isEmpty()) {
         String path =
-            settings != null && settings.path("path").isTextual()
+            settings != null
+                    && settings.path("path").isTextual()
+                    && !settings.get("path").asText().isEmpty()
                 ? settings.get("path").asText()
                 : "/";
         hc = new HealthCheck(path, ports.get(0).port());
@@ -110,6 +115,9 @@ public final class CollectorConfig {
     }
     ep.sort(Comparator.comparing(ComponentPort::name));
     this.extensionPorts = List.copyOf(ep);
+    checkPortNames(receiverPorts, ComponentKind.RECEIVERS);
+    checkPortNames(exporterPorts, ComponentKind.EXPORTERS);
+    checkPortNames(extensionPorts, ComponentKind.EXTENSIONS);
     this.healthCheck = hc;
     this.metricsPort = parseMetricsPort(config);
     this.rbacRules = List.copyOf(computeRbac());
@@ -137,15 +145,30 @@ public final class CollectorConfig {
     var it = node.fields();
     while (it.hasNext()) {
       var e = it.next();
-      if (e.getValue() == null || e.getValue().isNull()) {
-        warnings.add(
-            new ConfigProblem(
-                name + "." + e.getKey(),
-                "is null; write it as an empty object: " + e.getKey() + ": {}"));
-      }
       out.put(e.getKey(), e.getValue());
     }
+    nullWarnings(name, node);
     return out;
+  }
+
+  /**
+   * Warns about every null value inside a component section, nested maps included (upstream lists
+   * them all, e.g. {@code receivers.otlp.protocols.grpc}); kustomize and {@code kubectl edit} drop
+   * such keys, so the user is told to write {@code {}}.
+   */
+  private void nullWarnings(String path, JsonNode map) {
+    List<String> keys = new ArrayList<>();
+    map.fieldNames().forEachRemaining(keys::add);
+    Collections.sort(keys);
+    for (String k : keys) {
+      JsonNode v = map.get(k);
+      String p = path + "." + k;
+      if (v == null || v.isNull()) {
+        warnings.add(new ConfigProblem(p, "is null; write it as an empty object: " + k + ": {}"));
+      } else if (v.isObject()) {
+        nullWarnings(p, v);
+      }
+    }
   }
 
   private static String kind(JsonNode n) {
@@ -169,10 +192,15 @@ public final class CollectorConfig {
     Set<String> usedProcessors = new LinkedHashSet<>();
     Set<String> usedExporters = new LinkedHashSet<>();
     Set<String> usedConnectors = new LinkedHashSet<>();
-    if (config != null && config.service != null && pipelines.isEmpty()) {
-      problems.add(
+    if (config != null
+        && config.service != null
+        && config.service.pipelines != null
+        && pipelines.isEmpty()) {
+      // Only a warning: upstream renders such a collector (e2e conversion-webhook-invalid-config
+      // turns an unparsable v1alpha1 config into one and expects the Deployment to exist).
+      warnings.add(
           new ConfigProblem(
-              "service.pipelines", "no pipelines are defined, so the collector would not start"));
+              "service.pipelines", "no pipelines are defined, so the collector will not start"));
     }
     for (Map.Entry<String, Pipeline> e : pipelines.entrySet()) {
       String path = "service.pipelines." + e.getKey();
@@ -249,6 +277,24 @@ public final class CollectorConfig {
     }
   }
 
+  /**
+   * Upstream's webhook refuses a config whose inferred port names Kubernetes would refuse (a name
+   * without letters, e.g. from a receiver called {@code 12345}, or with {@code --}).
+   */
+  private void checkPortNames(List<ComponentPort> ports, ComponentKind kind) {
+    for (ComponentPort p : ports) {
+      if (!dev.telescope.naming.Names.isValidPortName(p.name())) {
+        problems.add(
+            new ConfigProblem(
+                kind.section + "." + p.component(),
+                "the port name '"
+                    + p.name()
+                    + "' inferred from the component id is not a valid Kubernetes port name"
+                    + " (lower-case letters, digits and single '-', at least one letter)"));
+      }
+    }
+  }
+
   private int parseMetricsPort(Config config) {
     JsonNode telemetry = config == null || config.service == null ? null : config.service.telemetry;
     JsonNode metrics = telemetry == null ? null : telemetry.get("metrics");
@@ -256,39 +302,69 @@ public final class CollectorConfig {
       return ComponentPorts.DEFAULT_METRICS_PORT;
     }
     JsonNode readers = metrics.get("readers");
-    if (readers != null && readers.isArray()) {
-      for (int i = 0; i < readers.size(); i++) {
-        JsonNode port = readers.get(i).at("/pull/exporter/prometheus/port");
-        if (!port.isMissingNode() && !port.isNull()) {
-          int p = port.isNumber() ? port.asInt(-1) : parseIntOr(port.asText(), -1);
-          if (p < 1 || p > 65535) {
-            problems.add(
-                new ConfigProblem(
-                    "service.telemetry.metrics.readers[" + i + "].pull.exporter.prometheus.port",
-                    "'" + port.asText() + "' is not a valid port number (1-65535)"));
-            return ComponentPorts.DEFAULT_METRICS_PORT;
-          }
-          return p;
-        }
-      }
-    }
+    boolean hasReaders = readers != null && readers.isArray() && !readers.isEmpty();
     JsonNode address = metrics.get("address");
-    if (address != null && address.isTextual()) {
-      String a = address.asText();
-      int colon = a.lastIndexOf(':');
-      int p = colon < 0 ? -1 : parseIntOr(a.substring(colon + 1), -1);
-      if (p < 1 || p > 65535) {
-        problems.add(
-            new ConfigProblem(
-                "service.telemetry.metrics.address",
-                "'"
-                    + a
-                    + "' has no literal port number, so the monitoring Service cannot be built"));
-        return ComponentPorts.DEFAULT_METRICS_PORT;
+    if (!hasReaders && address != null && address.isTextual() && !address.asText().isEmpty()) {
+      return addressPort(address.asText());
+    }
+    if (hasReaders) {
+      // As upstream: the first pull reader with a Prometheus exporter decides; its port defaults
+      // to 8888 when unset or 0. The legacy address is ignored once readers exist.
+      for (int i = 0; i < readers.size(); i++) {
+        JsonNode prometheus = readers.get(i).at("/pull/exporter/prometheus");
+        if (prometheus.isMissingNode() || prometheus.isNull()) {
+          continue;
+        }
+        JsonNode port = prometheus.get("port");
+        if (port == null || port.isNull()) {
+          return ComponentPorts.DEFAULT_METRICS_PORT;
+        }
+        long p = port.isNumber() ? port.asLong() : parseIntOr(port.asText(), -1);
+        if (p == 0) {
+          return ComponentPorts.DEFAULT_METRICS_PORT;
+        }
+        if (p < 0 || p > 65535) {
+          problems.add(
+              new ConfigProblem(
+                  "service.telemetry.metrics.readers[" + i + "].pull.exporter.prometheus.port",
+                  "'" + port.asText() + "' is not a valid port number (1-65535)"));
+          return ComponentPorts.DEFAULT_METRICS_PORT;
+        }
+        return (int) p;
       }
-      return p;
     }
     return ComponentPorts.DEFAULT_METRICS_PORT;
+  }
+
+  /**
+   * The port of the legacy {@code metrics.address}: a literal {@code :<digits>} at the end, 8888
+   * when there is none (e.g. {@code ${env:POD_IP}}), and a problem when the port is itself an
+   * environment variable, because Services need a number.
+   */
+  private int addressPort(String a) {
+    if (java.util.regex.Pattern.compile(":\\$\\{.*}$").matcher(a).find()) {
+      problems.add(
+          new ConfigProblem(
+              "service.telemetry.metrics.address",
+              "'"
+                  + a
+                  + "' has an environment variable as port, so the monitoring Service cannot be"
+                  + " built; write a literal port"));
+      return ComponentPorts.DEFAULT_METRICS_PORT;
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(":(\\d+)$").matcher(a);
+    if (!m.find()) {
+      return ComponentPorts.DEFAULT_METRICS_PORT;
+    }
+    long p = parseIntOr(m.group(1), -1);
+    if (p < 1 || p > 65535) {
+      problems.add(
+          new ConfigProblem(
+              "service.telemetry.metrics.address",
+              "'" + a + "' does not end with a valid port number (1-65535)"));
+      return ComponentPorts.DEFAULT_METRICS_PORT;
+    }
+    return (int) p;
   }
 
   private static int parseIntOr(String s, int fallback) {
@@ -386,6 +462,26 @@ public final class CollectorConfig {
   /** Ports opened by enabled extensions (health_check, jaeger_query), sorted by name. */
   public List<ComponentPort> extensionPorts() {
     return extensionPorts;
+  }
+
+  /**
+   * The ports of the base and headless Services: receiver and exporter ports together, sorted by
+   * name (upstream sorts the combined list, so {@code otlp-grpc} comes before {@code
+   * prometheus-dev}).
+   */
+  public List<ComponentPort> receiverAndExporterPorts() {
+    List<ComponentPort> all = new ArrayList<>(receiverPorts);
+    all.addAll(exporterPorts);
+    all.sort(Comparator.comparing(ComponentPort::name));
+    return List.copyOf(all);
+  }
+
+  /** Every inferred port (receivers, exporters, extensions) sorted by name, for the container. */
+  public List<ComponentPort> allPorts() {
+    List<ComponentPort> all = new ArrayList<>(receiverAndExporterPorts());
+    all.addAll(extensionPorts);
+    all.sort(Comparator.comparing(ComponentPort::name));
+    return List.copyOf(all);
   }
 
   /** The port of the collector's own metrics endpoint (default 8888). */

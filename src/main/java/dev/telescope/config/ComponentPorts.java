@@ -20,41 +20,48 @@ public final class ComponentPorts {
 
   private static final Pattern PORT_IN_ENDPOINT = Pattern.compile(":(\\d+)");
 
-  /** Receivers with one port per entry under {@code protocols:}. */
+  /**
+   * Receivers with one port per entry under {@code protocols:}. The transport is null where
+   * upstream's table leaves it unset (the API server then defaults it to TCP); only jaeger names
+   * it.
+   */
   static final Map<String, Map<String, Protocol>> MULTI_PROTOCOL =
       Map.of(
           "otlp",
           Map.of(
-              "grpc", new Protocol(4317, "TCP", "grpc"),
-              "http", new Protocol(4318, "TCP", "http")),
+              "grpc", new Protocol(4317, null, "grpc"),
+              "http", new Protocol(4318, null, "http")),
           "jaeger",
           Map.of(
               "grpc", new Protocol(14250, "TCP", "grpc"),
-              "thrifthttp", new Protocol(14268, "TCP", "http"),
-              "thriftcompact", new Protocol(6831, "UDP", null),
-              "thriftbinary", new Protocol(6832, "UDP", null)),
+              "thrift_http", new Protocol(14268, "TCP", "http"),
+              "thrift_compact", new Protocol(6831, "UDP", null),
+              "thrift_binary", new Protocol(6832, "UDP", null)),
           "skywalking",
           Map.of(
-              "grpc", new Protocol(11800, "TCP", "grpc"),
-              "http", new Protocol(12800, "TCP", "http")),
+              "grpc", new Protocol(11800, null, "grpc"),
+              "http", new Protocol(12800, null, "http")),
           "loki",
           Map.of(
-              "grpc", new Protocol(9095, "TCP", "grpc"),
-              "http", new Protocol(3100, "TCP", "http")));
+              "grpc", new Protocol(9095, null, "grpc"),
+              "http", new Protocol(3100, null, "http")));
 
-  /** Receivers with one endpoint; a default port of 0 means the port must come from the config. */
+  /**
+   * Receivers with one endpoint; a default port of 0 means the port must come from the config.
+   * Transports as in upstream's table (null = unset, TCP by the API server's default).
+   */
   static final Map<String, Protocol> SINGLE =
       Map.ofEntries(
           Map.entry("awsxray", new Protocol(2000, "UDP", null)),
-          Map.entry("carbon", new Protocol(2003, "TCP", null)),
-          Map.entry("collectd", new Protocol(8081, "TCP", null)),
-          Map.entry("fluentforward", new Protocol(8006, "TCP", null)),
-          Map.entry("influxdb", new Protocol(8086, "TCP", null)),
-          Map.entry("sapm", new Protocol(7276, "TCP", null)),
-          Map.entry("signalfx", new Protocol(9943, "TCP", null)),
-          Map.entry("splunkhec", new Protocol(8088, "TCP", null)),
+          Map.entry("carbon", new Protocol(2003, null, null)),
+          Map.entry("collectd", new Protocol(8081, null, null)),
+          Map.entry("fluentforward", new Protocol(8006, null, null)),
+          Map.entry("influxdb", new Protocol(8086, null, null)),
+          Map.entry("sapm", new Protocol(7276, null, null)),
+          Map.entry("signalfx", new Protocol(9943, null, null)),
+          Map.entry("splunkhec", new Protocol(8088, null, null)),
           Map.entry("statsd", new Protocol(8125, "UDP", null)),
-          Map.entry("wavefront", new Protocol(2003, "TCP", null)),
+          Map.entry("wavefront", new Protocol(2003, null, null)),
           Map.entry("zipkin", new Protocol(9411, "TCP", "http")),
           Map.entry("tcplog", new Protocol(0, "TCP", null)),
           Map.entry("udplog", new Protocol(0, "UDP", null)));
@@ -129,6 +136,9 @@ public final class ComponentPorts {
   /** Default health_check extension port and path. */
   public static final int DEFAULT_HEALTH_PORT = 13133;
 
+  /** Default port of the jaeger_query extension's UI ({@code http.endpoint}). */
+  public static final int DEFAULT_JAEGER_QUERY_PORT = 16686;
+
   private ComponentPorts() {}
 
   /** The component type of an id: the part before {@code /}. */
@@ -154,7 +164,9 @@ public final class ComponentPorts {
 
   /**
    * The port written in an endpoint string: the first {@code :<digits>}, so {@code 0.0.0.0:4317},
-   * {@code :4317}, {@code localhost:4317} and {@code ${env:HOST}:4317} all give 4317.
+   * {@code :4317}, {@code localhost:4317} and {@code ${env:HOST}:4317} all give 4317. As upstream,
+   * a port of 0 or one that does not fit 32 bits counts as "no port written" (the default applies);
+   * a number above 65535 is returned so that it can be reported.
    */
   public static OptionalInt portOf(String endpoint) {
     if (endpoint == null) {
@@ -165,9 +177,10 @@ public final class ComponentPorts {
       return OptionalInt.empty();
     }
     try {
-      return OptionalInt.of(Integer.parseInt(m.group(1)));
+      int port = Integer.parseInt(m.group(1));
+      return port == 0 ? OptionalInt.empty() : OptionalInt.of(port);
     } catch (NumberFormatException e) {
-      return OptionalInt.of(Integer.MAX_VALUE);
+      return OptionalInt.empty();
     }
   }
 
@@ -175,16 +188,22 @@ public final class ComponentPorts {
    * The endpoint string of a component's settings: {@code endpoint}, else {@code listen_address}.
    */
   static String endpointOf(JsonNode settings) {
+    String key = endpointKey(settings);
+    return key == null ? null : settings.get(key).asText();
+  }
+
+  /** Which key holds the endpoint: a non-empty {@code endpoint}, else {@code listen_address}. */
+  static String endpointKey(JsonNode settings) {
     if (settings == null || !settings.isObject()) {
       return null;
     }
     JsonNode e = settings.get("endpoint");
-    if (e != null && e.isTextual()) {
-      return e.asText();
+    if (e != null && e.isTextual() && !e.asText().isEmpty()) {
+      return "endpoint";
     }
     JsonNode l = settings.get("listen_address");
-    if (l != null && l.isTextual()) {
-      return l.asText();
+    if (l != null && l.isTextual() && !l.asText().isEmpty()) {
+      return "listen_address";
     }
     return null;
   }
@@ -204,7 +223,7 @@ public final class ComponentPorts {
       while (it.hasNext()) {
         var e = it.next();
         String proto = e.getKey();
-        Protocol p = table.get(proto.replace("_", ""));
+        Protocol p = table.get(proto);
         if (p == null) {
           problems.add(
               new ConfigProblem(
@@ -213,8 +232,7 @@ public final class ComponentPorts {
           continue;
         }
         Integer port =
-            portFrom(
-                endpointOf(e.getValue()), p.defaultPort, path + ".protocols." + proto, problems);
+            portFrom(e.getValue(), p.defaultPort, path + ".protocols." + proto, problems);
         if (port != null) {
           out.add(
               new ComponentPort(
@@ -230,19 +248,30 @@ public final class ComponentPorts {
     }
     Protocol single = SINGLE.get(t);
     if (single != null) {
-      Integer port = portFrom(endpointOf(settings), single.defaultPort, path, problems);
+      if (settings == null) {
+        // Upstream decodes a null component into a nil struct and infers no port; the webhook's
+        // defaulting normally replaces the null with {endpoint: 0.0.0.0:<port>} first.
+        return out;
+      }
+      Integer port = portFrom(settings, single.defaultPort, path, problems);
       if (port != null) {
         out.add(
             new ComponentPort(
-                Names.portName(id, port), port, single.transport, single.appProtocol, true, id));
+                Names.portName(id, port),
+                port,
+                single.transport,
+                single.appProtocol,
+                // tcp_log/udp_log declare no target port upstream; the others do.
+                single.defaultPort > 0,
+                id));
       }
       return out;
     }
     if (t.equals("prometheus")) {
       JsonNode api = settings == null ? null : settings.get("api_server");
       if (api != null && api.path("enabled").asBoolean(false)) {
-        String ep = endpointOf(api.get("server_config"));
-        Integer port = portFrom(ep, 0, path + ".api_server.server_config", problems);
+        Integer port =
+            portFrom(api.get("server_config"), 0, path + ".api_server.server_config", problems);
         if (port != null) {
           out.add(new ComponentPort(Names.portName(id, port), port, null, null, false, id));
         }
@@ -252,7 +281,7 @@ public final class ComponentPorts {
     if (NO_PORT.contains(t)) {
       return out;
     }
-    Integer port = portFrom(endpointOf(settings), 0, path, problems);
+    Integer port = portFrom(settings, 0, path, problems);
     if (port != null) {
       out.add(new ComponentPort(Names.portName(id, port), port, null, null, false, id));
     }
@@ -261,11 +290,10 @@ public final class ComponentPorts {
 
   /** Exporter ports: only the prometheus exporter listens. */
   static List<ComponentPort> exporter(String id, JsonNode settings, List<ConfigProblem> problems) {
-    if (!normalType(id).equals("prometheus")) {
+    if (!normalType(id).equals("prometheus") || settings == null) {
       return List.of();
     }
-    Integer port =
-        portFrom(endpointOf(settings), DEFAULT_METRICS_PORT, "exporters." + id, problems);
+    Integer port = portFrom(settings, DEFAULT_METRICS_PORT, "exporters." + id, problems);
     return port == null
         ? List.of()
         : List.of(new ComponentPort(Names.portName(id, port), port, null, null, false, id));
@@ -275,36 +303,38 @@ public final class ComponentPorts {
   static List<ComponentPort> extension(String id, JsonNode settings, List<ConfigProblem> problems) {
     String t = normalType(id);
     if (t.equals("healthcheck")) {
-      Integer port =
-          portFrom(endpointOf(settings), DEFAULT_HEALTH_PORT, "extensions." + id, problems);
+      Integer port = portFrom(settings, DEFAULT_HEALTH_PORT, "extensions." + id, problems);
       return port == null
           ? List.of()
           : List.of(new ComponentPort(Names.portName(id, port), port, null, null, false, id));
     }
     if (t.equals("jaegerquery")) {
-      JsonNode http = settings == null ? null : settings.get("http");
-      Integer port = portFrom(endpointOf(http), 16686, "extensions." + id + ".http", problems);
+      if (settings == null) {
+        return List.of();
+      }
+      JsonNode http = settings.get("http");
+      Integer port =
+          portFrom(http, DEFAULT_JAEGER_QUERY_PORT, "extensions." + id + ".http", problems);
       return port == null
           ? List.of()
-          : List.of(new ComponentPort(Names.portName(id, port), port, null, null, false, id));
+          : List.of(new ComponentPort(Names.portName(id, port), port, null, null, true, id));
     }
     return List.of();
   }
 
   /** The port from an endpoint, the default when none is written, or null (with a problem). */
-  static Integer portFrom(String endpoint, int defaultPort, String path, List<ConfigProblem> out) {
-    OptionalInt p = portOf(endpoint);
+  static Integer portFrom(
+      JsonNode settings, int defaultPort, String path, List<ConfigProblem> out) {
+    String key = endpointKey(settings);
+    OptionalInt p = portOf(key == null ? null : settings.get(key).asText());
     if (p.isEmpty()) {
       return defaultPort > 0 ? defaultPort : null;
     }
     int port = p.getAsInt();
-    if (port < 1 || port > 65535) {
+    if (port > 65535) {
       out.add(
           new ConfigProblem(
-              path + (path.endsWith("server_config") ? ".endpoint" : ".endpoint"),
-              "port "
-                  + (port == Integer.MAX_VALUE ? "number too large" : port)
-                  + " is not a valid port number (1-65535)"));
+              path + "." + key, "port " + port + " is not a valid port number (1-65535)"));
       return null;
     }
     return port;

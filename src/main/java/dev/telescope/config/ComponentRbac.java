@@ -31,8 +31,25 @@ public final class ComponentRbac {
           || metadata.contains("service.name")) {
         rules.add(rule("apps", List.of("replicasets"), GWL));
       }
-      if (metadata.stream().anyMatch(m -> m.startsWith("k8s.node"))) {
+      if (metadata.stream().anyMatch(m -> m.contains("k8s.node"))) {
         rules.add(rule("", List.of("nodes"), GWL));
+      }
+      // Job and CronJob owners are looked up for k8s.cronjob.uid and for labels/annotations
+      // taken "from: job" / "from: cronjob".
+      List<String> from = new ArrayList<>();
+      for (String section : List.of("/extract/labels", "/extract/annotations")) {
+        JsonNode list = settings == null ? null : settings.at(section);
+        if (list != null && list.isArray()) {
+          list.forEach(f -> from.add(f.path("from").asText("")));
+        }
+      }
+      if (metadata.contains("k8s.cronjob.uid")
+          || from.contains("job")
+          || from.contains("cronjob")) {
+        rules.add(rule("batch", List.of("jobs"), GWL));
+      }
+      if (from.contains("cronjob")) {
+        rules.add(rule("batch", List.of("cronjobs"), GWL));
       }
     } else if (t.equals("resourcedetection")) {
       List<String> detectors = strings(settings == null ? null : settings.get("detectors"));
@@ -90,12 +107,16 @@ public final class ComponentRbac {
               continue;
             }
             String group = o.path("group").asText("");
-            boolean watch = "watch".equals(o.path("mode").asText("pull"));
-            rules.add(
-                rule(
-                    group,
-                    List.of(name),
-                    watch ? List.of("list", "watch") : List.of("list", "get")));
+            String mode = o.path("mode").asText("");
+            // As upstream: list always; get for pull (not for events, which are only listed);
+            // watch for watch; an unset mode gets list only.
+            List<String> verbs = new ArrayList<>(List.of("list"));
+            if (mode.equals("pull") && !name.equals("events") && !name.equals("events.k8s.io")) {
+              verbs.add("get");
+            } else if (mode.equals("watch")) {
+              verbs.add("watch");
+            }
+            rules.add(rule(group, List.of(name), verbs));
           }
         }
       }
@@ -136,7 +157,8 @@ public final class ComponentRbac {
     List<PolicyRule> rules = new ArrayList<>();
     if (t.equals("k8sobserver")) {
       List<String> watched = List.of("list", "watch");
-      if (settings == null || settings.path("observe_pods").asBoolean(true)) {
+      // Upstream grants only what is switched on explicitly (unset = false).
+      if (settings != null && settings.path("observe_pods").asBoolean(false)) {
         rules.add(rule("", List.of("pods"), watched));
       }
       if (settings != null && settings.path("observe_services").asBoolean(false)) {
@@ -167,7 +189,9 @@ public final class ComponentRbac {
     var openshiftAttrs = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
     openshiftAttrs.putArray("detectors").add("k8snode").add("openshift");
     var allMetadata = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
-    allMetadata.putObject("extract").putArray("metadata").add("k8s.node.name");
+    var extract = allMetadata.putObject("extract");
+    extract.putArray("metadata").add("k8s.node.name");
+    extract.putArray("labels").addObject().put("from", "cronjob");
     var openshiftCluster = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
     openshiftCluster.put("distribution", "openshift");
     var kubelet = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();

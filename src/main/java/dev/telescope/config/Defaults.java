@@ -107,9 +107,11 @@ public final class Defaults {
   }
 
   /**
-   * Fills the config in place: empty or host-less endpoints of used components with a known default
-   * port become {@code 0.0.0.0:<port>}, health_check gets {@code path: /}, and a Prometheus pull
-   * reader on 0.0.0.0:8888 is added when telemetry names no metrics endpoint.
+   * Fills the config in place, as upstream's mutating webhook does: for used receivers, the used
+   * Prometheus exporter and the enabled health_check / jaeger_query extensions, an empty endpoint
+   * becomes {@code 0.0.0.0:<port>} and a host-less one gets host {@code 0.0.0.0}; health_check gets
+   * {@code path: /}; and a Prometheus pull reader on 0.0.0.0:8888 is added when telemetry names no
+   * metrics endpoint. Processors and unused components are left alone.
    *
    * @return whether the telemetry default was added
    */
@@ -121,15 +123,28 @@ public final class Defaults {
         defaultReceiver(receivers, id);
       }
     }
+    if (config.exporters != null && config.exporters.isObject()) {
+      ObjectNode exporters = (ObjectNode) config.exporters;
+      for (String id : view.used(ComponentKind.EXPORTERS)) {
+        if (ComponentPorts.normalType(id).equals("prometheus")) {
+          defaultAddress(objectAt(exporters, id), ComponentPorts.DEFAULT_METRICS_PORT);
+        }
+      }
+    }
     if (config.extensions != null && config.extensions.isObject()) {
       ObjectNode extensions = (ObjectNode) config.extensions;
       for (String id : view.used(ComponentKind.EXTENSIONS)) {
-        if (ComponentPorts.normalType(id).equals("healthcheck")) {
+        String type = ComponentPorts.normalType(id);
+        if (type.equals("healthcheck")) {
           ObjectNode settings = objectAt(extensions, id);
-          defaultEndpoint(settings, ComponentPorts.DEFAULT_HEALTH_PORT);
-          if (!settings.has("path")) {
+          defaultHealthCheckEndpoint(settings);
+          JsonNode path = settings.get("path");
+          if (path == null || path.isNull() || (path.isTextual() && path.asText().isEmpty())) {
             settings.put("path", "/");
           }
+        } else if (type.equals("jaegerquery")) {
+          ObjectNode http = objectAt(objectAt(extensions, id), "http");
+          defaultAddress(http, ComponentPorts.DEFAULT_JAEGER_QUERY_PORT);
         }
       }
     }
@@ -151,16 +166,20 @@ public final class Defaults {
       List<String> names = new ArrayList<>();
       protocolsNode.fieldNames().forEachRemaining(names::add);
       for (String proto : names) {
-        ComponentPorts.Protocol p = protocols.get(proto.replace("_", ""));
+        ComponentPorts.Protocol p = protocols.get(proto);
         if (p != null && p.defaultPort() > 0) {
-          defaultEndpoint(objectAt(protocolsNode, proto), p.defaultPort());
+          // The port a protocol listens on may come from listen_address; keep it.
+          JsonNode current = protocolsNode.get(proto);
+          int port =
+              ComponentPorts.portOf(ComponentPorts.endpointOf(current)).orElse(p.defaultPort());
+          defaultAddress(objectAt(protocolsNode, proto), port);
         }
       }
       return;
     }
     ComponentPorts.Protocol single = ComponentPorts.singleOf(id);
     if (single != null && single.defaultPort() > 0) {
-      defaultEndpoint(objectAt(receivers, id), single.defaultPort());
+      defaultAddress(objectAt(receivers, id), single.defaultPort());
     }
   }
 
@@ -172,14 +191,48 @@ public final class Defaults {
     return parent.putObject(key);
   }
 
-  private static void defaultEndpoint(ObjectNode settings, int port) {
+  /**
+   * Upstream's address defaulting: an empty endpoint becomes {@code 0.0.0.0:<port>}; an endpoint
+   * split on {@code :} into fewer than two parts, or with an empty first part, becomes {@code
+   * 0.0.0.0:<last part>} (so {@code :4317} gives {@code 0.0.0.0:4317}, and, as upstream, {@code
+   * localhost} gives {@code 0.0.0.0:localhost}); anything else is kept.
+   */
+  static void defaultAddress(ObjectNode settings, int port) {
     JsonNode ep = settings.get("endpoint");
     if (ep == null || ep.isNull() || (ep.isTextual() && ep.asText().isEmpty())) {
-      settings.put("endpoint", "0.0.0.0:" + port);
-    } else if (ep.isTextual() && ep.asText().startsWith(":")) {
-      settings.put("endpoint", "0.0.0.0" + ep.asText());
+      settings.put("endpoint", DEFAULT_HOST + ":" + port);
+      return;
+    }
+    if (!ep.isTextual()) {
+      return;
+    }
+    String[] parts = ep.asText().split(":", -1);
+    if (parts.length < 2 || parts[0].isEmpty()) {
+      settings.put("endpoint", DEFAULT_HOST + ":" + parts[parts.length - 1]);
     }
   }
+
+  /**
+   * The health_check variant: only a {@code :<port>} endpoint (empty host, non-empty port, as Go's
+   * {@code net.SplitHostPort} reads it) gets the host; an empty one gets {@code 0.0.0.0:13133}.
+   */
+  private static void defaultHealthCheckEndpoint(ObjectNode settings) {
+    JsonNode ep = settings.get("endpoint");
+    if (ep == null || ep.isNull() || (ep.isTextual() && ep.asText().isEmpty())) {
+      settings.put("endpoint", DEFAULT_HOST + ":" + ComponentPorts.DEFAULT_HEALTH_PORT);
+      return;
+    }
+    if (!ep.isTextual()) {
+      return;
+    }
+    String e = ep.asText();
+    if (e.startsWith(":") && e.length() > 1 && e.indexOf(':', 1) < 0) {
+      settings.put("endpoint", DEFAULT_HOST + e);
+    }
+  }
+
+  /** The host receivers and extensions are defaulted to listen on. */
+  public static final String DEFAULT_HOST = "0.0.0.0";
 
   private static boolean defaultTelemetry(Config config) {
     if (config.service == null) {
@@ -195,7 +248,16 @@ public final class Defaults {
       return false;
     }
     ObjectNode m = metrics instanceof ObjectNode o ? o : t.putObject("metrics");
-    if (m.hasNonNull("address") || m.hasNonNull("readers")) {
+    // An empty address or an empty readers list counts as unset, as upstream reads them.
+    JsonNode address = m.get("address");
+    JsonNode readers = m.get("readers");
+    boolean hasAddress =
+        address != null
+            && !address.isNull()
+            && !(address.isTextual() && address.asText().isEmpty());
+    boolean hasReaders =
+        readers != null && !readers.isNull() && !(readers.isArray() && readers.isEmpty());
+    if (hasAddress || hasReaders) {
       return false;
     }
     ObjectNode prometheus =

@@ -179,7 +179,9 @@ public record OperatorConfig(
         name = name.substring(0, eq);
       } else if (Flag.byName(name) != null && Flag.byName(name).bool) {
         value = "true";
-      } else if (i + 1 < flags.size()) {
+      } else if (Flag.byName(name) == null) {
+        throw new IllegalArgumentException("unknown flag --" + name + " (see --help)");
+      } else if (i + 1 < flags.size() && !flags.get(i + 1).startsWith("--")) {
         value = flags.get(++i);
       } else {
         throw new IllegalArgumentException("flag --" + name + " needs a value");
@@ -195,7 +197,7 @@ public record OperatorConfig(
     try {
       List<Pattern> annotationsFilter =
           values.containsKey("annotations-filter")
-              ? patterns(values.get("annotations-filter"))
+              ? patterns(values.get("annotations-filter"), "annotations-filter")
               : d.annotationsFilter;
       Map<String, String> proxy = new LinkedHashMap<>();
       for (String v : PROXY_VARS) {
@@ -211,7 +213,7 @@ public record OperatorConfig(
           d.operatorVersion,
           port(one(values, "webhook-port", "" + d.webhookPort), "webhook-port"),
           Path.of(one(values, "cert-dir", d.certDir.toString())),
-          CertMode.parse(one(values, "cert-mode", d.certMode.flag())),
+          certMode(one(values, "cert-mode", d.certMode.flag())),
           port(one(values, "health-port", "" + d.healthPort), "health-port"),
           port(one(values, "metrics-port", "" + d.metricsPort), "metrics-port"),
           Set.copyOf(list(values.get("watch-namespaces"))),
@@ -222,15 +224,15 @@ public record OperatorConfig(
           one(values, "validating-webhook-configuration", d.validatingWebhookConfigName),
           d.crdName,
           values.containsKey("labels-filter")
-              ? patterns(values.get("labels-filter"))
+              ? patterns(values.get("labels-filter"), "labels-filter")
               : d.labelsFilter,
           annotationsFilter,
-          Toggle.parse(one(values, "create-rbac", "auto")),
-          Toggle.parse(one(values, "openshift-routes", "auto")),
-          Toggle.parse(one(values, "prometheus-crds", "auto")),
-          Toggle.parse(one(values, "native-sidecars", "auto")),
-          Boolean.parseBoolean(one(values, "network-policy-default", "true")),
-          Boolean.parseBoolean(one(values, "leader-election", "true")),
+          toggle(values, "create-rbac"),
+          toggle(values, "openshift-routes"),
+          toggle(values, "prometheus-crds"),
+          toggle(values, "native-sidecars"),
+          bool(one(values, "network-policy-default", "true"), "network-policy-default"),
+          bool(one(values, "leader-election", "true"), "leader-election"),
           one(values, "leader-election-lease", d.leaderElectionLeaseName),
           positive(one(values, "webhook-threads", "" + d.webhookThreads), "webhook-threads"),
           duration(one(values, "resync-period", "10m"), "resync-period"),
@@ -262,13 +264,14 @@ public record OperatorConfig(
     return out;
   }
 
-  private static List<Pattern> patterns(List<String> raw) {
+  private static List<Pattern> patterns(List<String> raw, String flag) {
     List<Pattern> out = new ArrayList<>();
     for (String p : raw) {
       try {
         out.add(Pattern.compile(p));
       } catch (java.util.regex.PatternSyntaxException e) {
-        throw new IllegalArgumentException("filter '" + p + "' is not a valid regular expression");
+        throw new IllegalArgumentException(
+            "--" + flag + ": '" + p + "' is not a valid regular expression");
       }
     }
     return out;
@@ -298,6 +301,35 @@ public record OperatorConfig(
       throw new IllegalArgumentException(
           "--" + flag + " must be a duration such as 30s, 10m or 1h, got " + value);
     }
+  }
+
+  private static Toggle toggle(Map<String, List<String>> values, String flag) {
+    String v = one(values, flag, "auto");
+    try {
+      return Toggle.parse(v);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "--" + flag + " must be auto, true or false, got '" + v + "'");
+    }
+  }
+
+  private static CertMode certMode(String v) {
+    try {
+      return CertMode.parse(v);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "--cert-mode must be auto, files, self-managed or none, got '" + v + "'");
+    }
+  }
+
+  private static boolean bool(String v, String flag) {
+    if (v.equalsIgnoreCase("true")) {
+      return true;
+    }
+    if (v.equalsIgnoreCase("false")) {
+      return false;
+    }
+    throw new IllegalArgumentException("--" + flag + " must be true or false, got '" + v + "'");
   }
 
   private static int port(String value, String flag) {

@@ -128,15 +128,19 @@ public final class Names {
 
   /** Whether a string is a valid port name (a DNS label of at most 15 characters). */
   public static boolean isValidPortName(String name) {
+    // Kubernetes' IANA_SVC_NAME rule: also no two hyphens in a row.
     return name != null
         && name.length() <= MAX_PORT_NAME
         && DNS_LABEL.matcher(name).matches()
-        && name.chars().anyMatch(Character::isLetter);
+        && !name.contains("--")
+        && name.chars().anyMatch(c -> c >= 'a' && c <= 'z');
   }
 
   /**
    * Formats {@code format} with string {@code values}, shortening the first values (from their end)
-   * until the result fits {@code max}, then trims non-alphanumerics from both ends.
+   * until the result fits {@code max}, then trims non-alphanumerics from both ends. When the fixed
+   * part of the format alone is longer than {@code max}, the result is cut at {@code max} and, as
+   * upstream does, not trimmed.
    */
   public static String truncate(String format, int max, String... values) {
     String result = String.format(format, (Object[]) values);
@@ -158,24 +162,27 @@ public final class Names {
       }
       result = String.format(format, shortened.toArray());
     }
+    if (result.length() > max) {
+      return result.substring(0, max);
+    }
     return EDGE_NON_ALNUM.matcher(result).replaceAll("");
   }
 
   /**
    * Lower-cases and replaces every character outside {@code [a-z0-9]} with {@code -}, or with
-   * {@code a} at the first and last position, where a DNS label may not have a dash.
+   * {@code a} at the first and last position, where a DNS label may not have a dash. Works on code
+   * points, so an emoji becomes one character, as in upstream ({@code Service🦄} gives {@code
+   * servicea}); the length in code points is kept.
    */
   public static String dns(String name) {
-    String lower = name.toLowerCase(Locale.ROOT);
-    StringBuilder out = new StringBuilder(lower.length());
-    int last = lower.length() - 1;
-    for (int i = 0; i < lower.length(); i++) {
-      char c = lower.charAt(i);
+    int[] cps = name.toLowerCase(Locale.ROOT).codePoints().toArray();
+    StringBuilder out = new StringBuilder(cps.length);
+    int last = cps.length - 1;
+    for (int i = 0; i < cps.length; i++) {
+      int c = cps[i];
       boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
       if (ok) {
-        out.append(c);
-      } else if (c == '-' && i != 0 && i != last) {
-        out.append('-');
+        out.append((char) c);
       } else {
         out.append(i == 0 || i == last ? 'a' : '-');
       }

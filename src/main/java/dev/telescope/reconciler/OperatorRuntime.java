@@ -46,7 +46,9 @@ public final class OperatorRuntime implements AutoCloseable {
     return start(client, cfg, resync, identity, null);
   }
 
-  /** As {@link #start(KubernetesClient, OperatorConfig, Duration, Optional)}, with JOSDK metrics. */
+  /**
+   * As {@link #start(KubernetesClient, OperatorConfig, Duration, Optional)}, with JOSDK metrics.
+   */
   public static OperatorRuntime start(
       KubernetesClient client,
       OperatorConfig cfg,
