@@ -19,7 +19,6 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookC
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.VersionInfo;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -86,12 +85,7 @@ final class Demo {
             new MockWebServer(),
             new HashMap<>(),
             new KubernetesCrudDispatcher(),
-            false,
-            new VersionInfo.Builder()
-                .withMajor("1")
-                .withMinor("30")
-                .withGitVersion("v1.30.0")
-                .build());
+            false);
     api.init(InetAddress.getLoopbackAddress(), 0);
     Demo demo = new Demo(out);
     Cli.Running running = null;
@@ -120,7 +114,7 @@ final class Demo {
   }
 
   private Cli.Running setUp() throws Exception {
-    step("1. An embedded Kubernetes API server (1.30) with the OpenTelemetryCollector CRD");
+    step("1. An embedded Kubernetes API server with the OpenTelemetryCollector CRD");
     CustomResourceDefinition crd =
         Serialization.unmarshal(CrdFile.renderFromClasspath(), CustomResourceDefinition.class);
     client.resource(crd).create();
@@ -163,6 +157,9 @@ final class Demo {
                 "--health-port=0",
                 "--metrics-port=0",
                 "--create-rbac=true",
+                // The embedded server cannot report its version, which is how a real cluster
+                // turns native sidecars on (Kubernetes 1.29+).
+                "--native-sidecars=true",
                 "--resync-period=30s"),
             Map.of());
     Cli.Running running = Cli.Running.start(client, cfg, true, true, "127.0.0.1");
@@ -235,7 +232,7 @@ final class Demo {
                         String.valueOf(c.getStatus().version),
                         String.valueOf(c.getStatus().scale.statusReplicas),
                         String.valueOf(c.getStatus().image),
-                        String.valueOf(c.getSpec().managementState),
+                        JSON.valueToTree(c.getSpec().managementState).asText(),
                         c.getStatus().conditions.stream()
                             .filter(x -> x.getType().equals("Ready"))
                             .map(x -> x.getStatus() + "/" + x.getReason())

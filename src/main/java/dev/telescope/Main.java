@@ -32,6 +32,9 @@ public final class Main {
       return 0;
     }
     String command = args.get(0);
+    if (command.equals("demo")) {
+      quietForDemo();
+    }
     List<String> rest = new ArrayList<>(args.subList(1, args.size()));
     if (rest.contains("--help") || rest.contains("-h")) {
       out.print(usage());
@@ -59,6 +62,16 @@ public final class Main {
       return 2;
     }
   }
+
+  /** The demo prints its own story; component logs would drown it. */
+  private static void quietForDemo() {
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    DEMO_LOGGERS.add(java.util.logging.Logger.getLogger("io.fabric8.mockwebserver"));
+    DEMO_LOGGERS.forEach(l -> l.setLevel(java.util.logging.Level.WARNING));
+  }
+
+  // java.util.logging keeps loggers weakly; hold them so the level sticks.
+  private static final List<java.util.logging.Logger> DEMO_LOGGERS = new ArrayList<>();
 
   static String usage() {
     StringBuilder b = new StringBuilder();

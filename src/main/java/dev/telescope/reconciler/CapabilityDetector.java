@@ -34,7 +34,12 @@ public final class CapabilityDetector {
 
   private static boolean hasGroup(KubernetesClient client, String group) {
     try {
-      return client.getApiGroup(group) != null;
+      var g = client.getApiGroup(group);
+      // Some servers answer any path; only a named group with versions counts.
+      return g != null
+          && group.equals(g.getName())
+          && g.getVersions() != null
+          && !g.getVersions().isEmpty();
     } catch (RuntimeException e) {
       return false;
     }

@@ -42,7 +42,6 @@ import io.javaoperatorsdk.operator.processing.GroupVersionKind;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -117,11 +116,7 @@ public class CollectorReconciler
               .withName(kind.getSimpleName())
               .withLabelSelector(Labels.MANAGED_SELECTOR)
               .withWatchAllNamespaces()
-              .withSecondaryToPrimaryMapper(
-                  Mappers.fromAnnotation(
-                      OwnerAnnotations.NAME,
-                      OwnerAnnotations.NAMESPACE,
-                      OpenTelemetryCollector.class))
+              .withSecondaryToPrimaryMapper(CollectorReconciler::ownerFromAnnotations)
               .build();
       out.add(register(kind.getSimpleName(), c, context));
     }
@@ -134,6 +129,17 @@ public class CollectorReconciler
       out.add(register("PodMonitor", generic(GenericKinds.POD_MONITOR, context), context));
     }
     return out;
+  }
+
+  /** Maps a cluster-scoped object back to its collector through our owner annotations. */
+  static Set<ResourceID> ownerFromAnnotations(HasMetadata o) {
+    var a = o.getMetadata().getAnnotations();
+    if (a == null
+        || a.get(OwnerAnnotations.NAME) == null
+        || a.get(OwnerAnnotations.NAMESPACE) == null) {
+      return Set.of();
+    }
+    return Set.of(new ResourceID(a.get(OwnerAnnotations.NAME), a.get(OwnerAnnotations.NAMESPACE)));
   }
 
   private <R extends HasMetadata> InformerEventSourceConfiguration<R> namespaced(
