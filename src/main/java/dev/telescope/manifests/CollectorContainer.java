@@ -80,11 +80,7 @@ public final class CollectorContainer {
         mounts.add(
             new VolumeMountBuilder()
                 .withName(Names.configMapVolume(cm.name))
-                .withMountPath(
-                    "/var/conf/"
-                        + (cm.mountpath == null ? "" : cm.mountpath)
-                        + "/"
-                        + Names.configMapVolume(cm.name))
+                .withMountPath(joinPath("/var/conf", cm.mountpath, Names.configMapVolume(cm.name)))
                 .build());
       }
     }
@@ -157,6 +153,31 @@ public final class CollectorContainer {
       }
     }
     return env;
+  }
+
+  /**
+   * Joins path segments and cleans the result like a POSIX path: no empty or {@code .} segments,
+   * {@code ..} resolved, so {@code mountpath: /tmp/x} gives {@code /var/conf/tmp/x/...} and not
+   * {@code /var/conf//tmp/x/...}.
+   */
+  static String joinPath(String... segments) {
+    java.util.Deque<String> parts = new java.util.ArrayDeque<>();
+    for (String segment : segments) {
+      if (segment == null) {
+        continue;
+      }
+      for (String part : segment.split("/")) {
+        if (part.isEmpty() || part.equals(".")) {
+          continue;
+        }
+        if (part.equals("..")) {
+          parts.pollLast();
+        } else {
+          parts.addLast(part);
+        }
+      }
+    }
+    return "/" + String.join("/", parts);
   }
 
   private static EnvVar resourceEnv(String name, String resource) {

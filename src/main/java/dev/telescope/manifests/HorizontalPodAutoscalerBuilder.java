@@ -83,13 +83,15 @@ public final class HorizontalPodAutoscalerBuilder {
             0,
             List.of(
                 new HPAScalingPolicy(15, "Pods", 4), new HPAScalingPolicy(15, "Percent", 100))));
+    // The API server leaves scaleDown's window unset (the controller's
+    // --horizontal-pod-autoscaler-downscale-stabilization, 300s by default, applies), so we do too.
     out.setScaleDown(
-        rules(in.getScaleDown(), 300, List.of(new HPAScalingPolicy(15, "Percent", 100))));
+        rules(in.getScaleDown(), null, List.of(new HPAScalingPolicy(15, "Percent", 100))));
     return out;
   }
 
   private static HPAScalingRules rules(
-      HPAScalingRules in, int window, List<HPAScalingPolicy> policies) {
+      HPAScalingRules in, Integer window, List<HPAScalingPolicy> policies) {
     HPAScalingRulesBuilder b =
         in == null ? new HPAScalingRulesBuilder() : new HPAScalingRulesBuilder(in);
     if (in == null || in.getStabilizationWindowSeconds() == null) {

@@ -13,13 +13,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** An Ingress routing to the receiver ports, by path or by sub-domain. */
+/**
+ * An Ingress routing to the receiver ports (and {@code spec.ports}), by path or by sub-domain.
+ * Exporter ports are not exposed: they serve scrapes from inside the cluster.
+ */
 public final class IngressBuilder {
   private IngressBuilder() {}
 
   public static Optional<Ingress> build(CollectorContext ctx) {
     IngressSpec spec = ctx.spec().ingress;
-    List<ServicePort> ports = Ports.service(ctx);
+    List<ServicePort> ports = Ports.receivers(ctx);
     if (spec == null || spec.type != IngressSpec.Type.INGRESS || ports.isEmpty()) {
       return Optional.empty();
     }
@@ -27,22 +30,25 @@ public final class IngressBuilder {
     List<IngressRule> rules = new ArrayList<>();
     if (spec.ruleType == IngressSpec.RuleType.SUBDOMAIN) {
       for (ServicePort p : ports) {
+        String portName = Names.portName(p.getName(), p.getPort());
+        // Validation refuses these hostnames; should one get through, the port name alone is a
+        // host the Ingress controller accepts rather than a malformed ".example.com".
         String host =
-            spec.hostname == null || spec.hostname.isEmpty()
-                ? null
-                : p.getName() + "." + spec.hostname;
+            spec.hostname == null || spec.hostname.isEmpty() || spec.hostname.equals("*")
+                ? portName
+                : portName + "." + spec.hostname;
         rules.add(
             new IngressRuleBuilder()
                 .withHost(host)
                 .withNewHttp()
-                .withPaths(path("/", service, p))
+                .withPaths(path("/", service, portName))
                 .endHttp()
                 .build());
       }
     } else {
       List<HTTPIngressPath> paths = new ArrayList<>();
       for (ServicePort p : ports) {
-        paths.add(path("/" + p.getName(), service, p));
+        paths.add(path("/" + p.getName(), service, Names.portName(p.getName(), p.getPort())));
       }
       rules.add(
           new IngressRuleBuilder()
@@ -65,7 +71,7 @@ public final class IngressBuilder {
     return Optional.of(ingress);
   }
 
-  private static HTTPIngressPath path(String path, String service, ServicePort port) {
+  private static HTTPIngressPath path(String path, String service, String portName) {
     return new HTTPIngressPathBuilder()
         .withPath(path)
         .withPathType("Prefix")
@@ -73,7 +79,7 @@ public final class IngressBuilder {
         .withNewService()
         .withName(service)
         .withNewPort()
-        .withName(port.getName())
+        .withName(portName)
         .endPort()
         .endService()
         .endBackend()

@@ -75,21 +75,45 @@ public final class Labels {
   }
 
   /**
-   * The version label from {@code spec.image}: the tag, or {@code latest}. Computed from the CR's
-   * image, not the defaulted one, as upstream does.
+   * The version label from {@code spec.image}, split on {@code :} as upstream does: two parts give
+   * the tag ({@code img:1.2}, or the digest hex of {@code img@sha256:...}); three parts give the
+   * segment that ends in {@code @sha256} without that suffix ({@code img:1.2@sha256:...} -> 1.2),
+   * or the empty string when no segment does ({@code registry:5000/img:1.2}); anything else gives
+   * {@code latest}. Computed from the CR's image, not the defaulted one. Where upstream's rule
+   * would yield a value the API server rejects as a label (e.g. {@code 5000/img} for {@code
+   * registry:5000/img}), {@code latest} is used instead so the object can still be created.
    */
   public static String version(String image) {
     if (image == null || image.isEmpty()) {
       return "latest";
     }
     String[] parts = image.split(":", -1);
-    if (parts.length == 2) {
-      return Names.truncate("%s", Names.MAX, parts[1]);
+    String beforeDigest = "";
+    for (String part : parts) {
+      if (part.endsWith("@sha256")) {
+        beforeDigest = part.substring(0, part.length() - "@sha256".length());
+      }
     }
+    String v;
     if (parts.length == 3) {
-      return Names.truncate("%s", Names.MAX, parts[1].split("@", -1)[0]);
+      v = beforeDigest;
+    } else if (parts.length == 2) {
+      v = Names.truncate("%s", Names.MAX, parts[1]);
+    } else {
+      v = "latest";
     }
-    return "latest";
+    return isValidValue(v) ? v : "latest";
+  }
+
+  private static final java.util.regex.Pattern LABEL_VALUE =
+      java.util.regex.Pattern.compile("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$");
+
+  /**
+   * Whether a string is a valid label value: empty, or at most 63 of [-A-Za-z0-9_.] framed by
+   * alphanumerics.
+   */
+  public static boolean isValidValue(String v) {
+    return v != null && v.length() <= Names.MAX && LABEL_VALUE.matcher(v).matches();
   }
 
   /** A label selector as the string form {@code k=v,k=v} (sorted). */

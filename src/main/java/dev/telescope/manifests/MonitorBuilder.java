@@ -58,10 +58,17 @@ public final class MonitorBuilder {
     return generic(ctx, "PodMonitor", Names.collector(ctx.name()), spec);
   }
 
+  /**
+   * One endpoint per prometheus exporter port, as upstream selects them: by a port name containing
+   * {@code prometheus}. A prometheus exporter whose id is too long for a port name gets {@code
+   * port-<n>} and is therefore not scraped, exactly as upstream behaves.
+   */
   private static List<Map<String, Object>> exporterEndpoints(CollectorContext ctx) {
     List<Map<String, Object>> out = new ArrayList<>();
     for (ComponentPort p : ctx.config().exporterPorts()) {
-      out.add(Map.of("port", p.name()));
+      if (p.name().contains("prometheus")) {
+        out.add(Map.of("port", p.name()));
+      }
     }
     return out;
   }

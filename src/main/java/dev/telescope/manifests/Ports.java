@@ -1,5 +1,6 @@
 package dev.telescope.manifests;
 
+import dev.telescope.api.common.IngressSpec;
 import dev.telescope.api.common.PortsSpec;
 import dev.telescope.config.ComponentPort;
 import dev.telescope.naming.Names;
@@ -64,7 +65,13 @@ public final class Ports {
       if (numbers.contains(p.port())) {
         continue;
       }
-      String name = names.contains(p.name()) ? "port-" + p.port() : p.name();
+      String name = p.name();
+      if (names.contains(name)) {
+        name = "port-" + p.port();
+        if (names.contains(name)) {
+          continue;
+        }
+      }
       names.add(name);
       numbers.add(p.port());
       out.add(
@@ -80,13 +87,32 @@ public final class Ports {
 
   /**
    * Base/headless Service ports: the user's first (in their order), then the receiver and exporter
-   * ports sorted by name, minus those clashing by number and protocol, renamed on a name clash.
+   * ports sorted by name, minus those clashing by number and protocol, renamed {@code port-<n>} on
+   * a name clash (and dropped when that name is taken too). With OpenShift Routes in front,
+   * inferred gRPC ports are announced as {@code h2c}, which the router speaks; the user's ports are
+   * theirs.
    */
   public static List<ServicePort> service(CollectorContext ctx) {
     List<ComponentPort> inferred = new ArrayList<>();
     inferred.addAll(ctx.config().receiverPorts());
     inferred.addAll(ctx.config().exporterPorts());
     inferred.sort(Comparator.comparing(ComponentPort::name));
+    IngressSpec ingress = ctx.spec().ingress;
+    boolean h2c = ingress != null && ingress.type == IngressSpec.Type.ROUTE;
+    return merged(ctx, inferred, h2c);
+  }
+
+  /**
+   * The ports an Ingress or the Routes expose: the user's, then the receiver ports (exporter ports
+   * such as the prometheus exporter's are for scraping inside the cluster), merged as for {@link
+   * #service}.
+   */
+  public static List<ServicePort> receivers(CollectorContext ctx) {
+    return merged(ctx, ctx.config().receiverPorts(), false);
+  }
+
+  private static List<ServicePort> merged(
+      CollectorContext ctx, List<ComponentPort> inferred, boolean h2c) {
     List<ServicePort> out = new ArrayList<>();
     Set<String> names = new HashSet<>();
     Set<String> numbers = new HashSet<>();
@@ -112,9 +138,19 @@ public final class Ports {
       if (!numbers.add(p.port() + "/" + p.effectiveProtocol())) {
         continue;
       }
-      String name = names.contains(p.name()) ? "port-" + p.port() : p.name();
+      String name = p.name();
+      if (names.contains(name)) {
+        name = "port-" + p.port();
+        if (names.contains(name)) {
+          continue;
+        }
+      }
       names.add(name);
-      out.add(servicePort(p, name));
+      ServicePort sp = servicePort(p, name);
+      if (h2c && "grpc".equalsIgnoreCase(sp.getAppProtocol())) {
+        sp.setAppProtocol("h2c");
+      }
+      out.add(sp);
     }
     return out;
   }

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * OpenShift Routes, one per receiver port. Built as generic objects: the OpenShift model is not a
- * dependency, and the API only exists on OpenShift.
+ * OpenShift Routes, one per receiver port (and {@code spec.ports} entry). Built as generic objects:
+ * the OpenShift model is not a dependency, and the API only exists on OpenShift.
  */
 public final class RouteBuilder {
   public static final String API_VERSION = "route.openshift.io/v1";
@@ -28,14 +28,15 @@ public final class RouteBuilder {
         spec.route == null || spec.route.termination == null
             ? IngressSpec.Termination.EDGE
             : spec.route.termination;
-    for (ServicePort p : Ports.service(ctx)) {
+    for (ServicePort p : Ports.receivers(ctx)) {
+      String portName = Names.portName(p.getName(), p.getPort());
       String name = Names.route(ctx.name(), p.getName());
       Map<String, Object> routeSpec = new LinkedHashMap<>();
       if (spec.hostname != null && !spec.hostname.isEmpty()) {
-        routeSpec.put("host", p.getName() + "." + spec.hostname);
+        routeSpec.put("host", portName + "." + spec.hostname);
       }
       routeSpec.put("to", Map.of("kind", "Service", "name", Names.collector(ctx.name())));
-      routeSpec.put("port", Map.of("targetPort", p.getName()));
+      routeSpec.put("port", Map.of("targetPort", portName));
       if (termination != IngressSpec.Termination.INSECURE) {
         routeSpec.put(
             "tls", Map.of("termination", termination.name().toLowerCase(java.util.Locale.ROOT)));

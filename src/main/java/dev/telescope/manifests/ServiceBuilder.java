@@ -1,11 +1,9 @@
 package dev.telescope.manifests;
 
-import dev.telescope.api.common.IngressSpec;
 import dev.telescope.api.common.Mode;
 import dev.telescope.naming.Names;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
-import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.api.model.ServiceSpecBuilder;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +16,7 @@ public final class ServiceBuilder {
 
   /** The base Service for receiver and exporter ports; none when there are no such ports. */
   public static Optional<Service> base(CollectorContext ctx) {
-    List<ServicePort> ports = routeAware(ctx, Ports.service(ctx));
+    List<ServicePort> ports = Ports.service(ctx);
     if (ports.isEmpty()) {
       return Optional.empty();
     }
@@ -32,7 +30,7 @@ public final class ServiceBuilder {
 
   /** The headless Service (StatefulSet identity, per-pod DNS); same ports as the base one. */
   public static Optional<Service> headless(CollectorContext ctx) {
-    List<ServicePort> ports = routeAware(ctx, Ports.service(ctx));
+    List<ServicePort> ports = Ports.service(ctx);
     if (ports.isEmpty()) {
       return Optional.empty();
     }
@@ -96,20 +94,5 @@ public final class ServiceBuilder {
       b.withInternalTrafficPolicy(ctx.mode() == Mode.DAEMONSET ? "Local" : "Cluster");
     }
     return b;
-  }
-
-  /** With OpenShift Routes in front, gRPC ports are announced as h2c, which the router speaks. */
-  private static List<ServicePort> routeAware(CollectorContext ctx, List<ServicePort> ports) {
-    IngressSpec ingress = ctx.spec().ingress;
-    if (ingress == null || ingress.type != IngressSpec.Type.ROUTE) {
-      return ports;
-    }
-    return ports.stream()
-        .map(
-            p ->
-                "grpc".equals(p.getAppProtocol())
-                    ? new ServicePortBuilder(p).withAppProtocol("h2c").build()
-                    : p)
-        .toList();
   }
 }

@@ -1,0 +1,558 @@
+package dev.telescope.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.telescope.api.common.AutoscalerSpec;
+import dev.telescope.api.common.IngressSpec;
+import dev.telescope.api.common.MetricSpec;
+import dev.telescope.api.common.Mode;
+import dev.telescope.api.common.PortsSpec;
+import dev.telescope.api.common.ProbeSpec;
+import dev.telescope.api.v1beta1.Config;
+import dev.telescope.api.v1beta1.OpenTelemetryCollector;
+import dev.telescope.api.v1beta1.OpenTelemetryCollectorSpec;
+import dev.telescope.api.v1beta1.TargetAllocatorEmbedded;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HPAScalingRules;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Whether a collector CR may be stored, as one pure function the admission webhook and the
+ * reconciler share, so that a CR the webhook let through is never refused later for a reason the
+ * user was not told about. It answers with upstream's messages where upstream has the same rule,
+ * and adds the config checks upstream lacks (pipelines naming undefined components, no pipelines,
+ * an unreadable v1alpha1 config), each naming the exact path under {@code spec.config}.
+ */
+public final class Validation {
+  /**
+   * Set by the v1alpha1 to v1beta1 conversion when the v1alpha1 config string is not YAML; it holds
+   * the original text (the conversion must not fail, so the stored config is an empty one).
+   */
+  public static final String INVALID_CONFIG_ANNOTATION = "telescope.dev/v1alpha1-invalid-config";
+
+  /** Kubernetes' limit for port names (IANA service names). */
+  static final int MAX_PORT_NAME = 15;
+
+  private static final Pattern PORT_NAME_CHARSET = Pattern.compile("^[-a-z0-9]+$");
+  private static final Pattern ONE_LETTER = Pattern.compile("[a-z]");
+
+  /**
+   * The verdict on one CR.
+   *
+   * @param errors why the CR must be refused, in upstream's order; empty means allowed
+   * @param warnings worth telling the user (admission warnings), never blocking
+   * @param beyondUpstream the subset of {@code errors} the upstream operator would have accepted,
+   *     so a caller can tell its own stricter checks apart (for instance to explain them)
+   */
+  public record Result(List<String> errors, List<String> warnings, List<String> beyondUpstream) {
+    public Result {
+      errors = List.copyOf(errors);
+      warnings = List.copyOf(warnings);
+      beyondUpstream = List.copyOf(beyondUpstream);
+    }
+
+    /** Whether the CR may be stored. */
+    public boolean allowed() {
+      return errors.isEmpty();
+    }
+  }
+
+  private Validation() {}
+
+  /**
+   * Validates a (defaulted) CR on create ({@code oldOrNull == null}) or update.
+   *
+   * @param cr the CR as it would be stored
+   * @param oldOrNull the stored CR on update, null on create
+   * @param cfg the operator settings (reserved for checks that depend on them)
+   */
+  public static Result validate(
+      OpenTelemetryCollector cr, OpenTelemetryCollector oldOrNull, OperatorConfig cfg) {
+    Collector out = new Collector();
+    OpenTelemetryCollectorSpec spec = cr == null ? null : cr.getSpec();
+    if (spec == null) {
+      out.stricter("the OpenTelemetry Collector spec is required");
+      return out.result();
+    }
+    Mode mode = spec.effectiveMode();
+
+    if (oldOrNull != null && oldOrNull.getSpec() != null) {
+      Mode oldMode = oldOrNull.getSpec().effectiveMode();
+      if (oldMode != mode) {
+        out.upstream(
+            "the OpenTelemetry Collector mode is set to "
+                + oldMode
+                + ", which does not support modification");
+      }
+    }
+
+    List<String> nulls = nullObjects(spec.config);
+    if (!nulls.isEmpty()) {
+      out.warnings.add(
+          "Collector config spec.config has null objects: "
+              + String.join(", ", nulls)
+              + ". For compatibility with other tooling, such as kustomize and kubectl edit, it is"
+              + " recommended to use empty objects e.g. batch: {}.");
+    }
+
+    if (mode != Mode.STATEFULSET) {
+      if (notEmpty(spec.volumeClaimTemplates)) {
+        out.upstream(unsupported(mode, "volumeClaimTemplates"));
+      }
+      if (spec.persistentVolumeClaimRetentionPolicy != null) {
+        out.upstream(unsupported(mode, "persistentVolumeClaimRetentionPolicy"));
+      }
+    }
+
+    if (mode == Mode.SIDECAR) {
+      if (notEmpty(spec.tolerations)) {
+        out.upstream(unsupported(mode, "tolerations"));
+      }
+      if (spec.priorityClassName != null && !spec.priorityClassName.isEmpty()) {
+        out.upstream(unsupported(mode, "priorityClassName"));
+      }
+      if (spec.affinity != null) {
+        out.upstream(unsupported(mode, "affinity"));
+      }
+      if (notEmpty(spec.additionalContainers)) {
+        // Upstream's webhook says 'AdditionalContainers'; its CRD rule (what users see on any
+        // supported cluster) says 'additionalContainers', and so does ours.
+        out.upstream(unsupported(mode, "additionalContainers"));
+      }
+    }
+
+    targetAllocator(spec.targetAllocator, mode, out);
+    specPorts(spec.ports, out);
+    config(cr, spec, out);
+    autoscaler(spec, out);
+    ingress(spec.ingress, mode, out);
+    probe("LivenessProbe", spec.livenessProbe, out);
+    probe("ReadinessProbe", spec.readinessProbe, out);
+    probe("StartupProbe", spec.startupProbe, out);
+
+    if (mode != Mode.DAEMONSET
+        && spec.daemonSetUpdateStrategy != null
+        && notBlank(spec.daemonSetUpdateStrategy.getType())) {
+      out.upstream(unsupported(mode, "updateStrategy"));
+    }
+    if (mode != Mode.DEPLOYMENT
+        && spec.deploymentUpdateStrategy != null
+        && notBlank(spec.deploymentUpdateStrategy.getType())) {
+      out.upstream(unsupported(mode, "deploymentUpdateStrategy"));
+    }
+    return out.result();
+  }
+
+  private static String unsupported(Mode mode, String attribute) {
+    return "the OpenTelemetry Collector mode is set to "
+        + mode
+        + ", which does not support the attribute '"
+        + attribute
+        + "'";
+  }
+
+  private static void targetAllocator(TargetAllocatorEmbedded ta, Mode mode, Collector out) {
+    if (ta == null || !Boolean.TRUE.equals(ta.enabled)) {
+      return;
+    }
+    String strategy =
+        ta.allocationStrategy == null || ta.allocationStrategy.isEmpty()
+            ? "consistent-hashing"
+            : ta.allocationStrategy;
+    if (mode != Mode.STATEFULSET && mode != Mode.DAEMONSET) {
+      out.upstream(
+          "the OpenTelemetry Collector mode is set to "
+              + mode
+              + ", which does not support the target allocation deployment");
+    } else if (mode == Mode.DAEMONSET && !strategy.equals("per-node")) {
+      out.upstream(
+          "the OpenTelemetry Collector mode is set to daemonset, which must be used with target"
+              + " allocation strategy per-node");
+    } else if (strategy.equals("per-node") && mode != Mode.DAEMONSET) {
+      out.upstream(
+          "target allocation strategy per-node is only supported in OpenTelemetry Collector mode"
+              + " daemonset");
+    }
+  }
+
+  private static void specPorts(List<PortsSpec> ports, Collector out) {
+    if (ports == null) {
+      return;
+    }
+    for (PortsSpec p : ports) {
+      if (p == null) {
+        continue;
+      }
+      List<String> nameErrs = portNameErrors(p.name == null ? "" : p.name);
+      int number = p.port == null ? 0 : p.port;
+      List<String> numErrs = portNumberErrors(number);
+      if (!nameErrs.isEmpty() || !numErrs.isEmpty()) {
+        out.upstream(
+            "the OpenTelemetry Spec Ports configuration is incorrect, port name '"
+                + (p.name == null ? "" : p.name)
+                + "' errors: "
+                + goList(nameErrs)
+                + ", num '"
+                + number
+                + "' errors: "
+                + goList(numErrs));
+      }
+    }
+  }
+
+  private static void config(
+      OpenTelemetryCollector cr, OpenTelemetryCollectorSpec spec, Collector out) {
+    Map<String, String> annotations =
+        cr.getMetadata() == null ? null : cr.getMetadata().getAnnotations();
+    String invalid = annotations == null ? null : annotations.get(INVALID_CONFIG_ANNOTATION);
+    if (invalid != null) {
+      out.stricter(
+          "the OpenTelemetry config is incorrect: spec.config could not be read from the v1alpha1"
+              + " config string ("
+              + whyNotAConfig(invalid)
+              + "); the original text is kept in the annotation "
+              + INVALID_CONFIG_ANNOTATION);
+      // The stored config is the empty stand-in; its own problems would only repeat this one.
+      return;
+    }
+    CollectorConfig config = CollectorConfig.of(spec.config);
+    for (ConfigProblem p : config.problems()) {
+      String where = p.path().isEmpty() ? "spec.config" : "spec.config." + p.path();
+      String message =
+          p.message().startsWith("spec.config") ? p.message() : where + ": " + p.message();
+      if (isPortProblem(p)) {
+        out.upstream(
+            "the OpenTelemetry config is incorrect. The port numbers are invalid: " + message);
+      } else {
+        out.stricter("the OpenTelemetry config is incorrect: " + message);
+      }
+    }
+    longPortNames(config, out);
+  }
+
+  /** Port numbers and protocols that upstream also refuses (its port parsing fails on them). */
+  private static boolean isPortProblem(ConfigProblem p) {
+    String m = p.message();
+    return m.contains("port number") || m.startsWith("unknown protocol");
+  }
+
+  /**
+   * Kubernetes caps port names at 15 characters; a component whose derived name is longer gets
+   * {@code port-<number>} instead, which users find surprising in Service and probe definitions.
+   */
+  private static void longPortNames(CollectorConfig config, Collector out) {
+    List<ComponentPort> all = new ArrayList<>();
+    all.addAll(config.receiverPorts());
+    all.addAll(config.exporterPorts());
+    all.addAll(config.extensionPorts());
+    for (ComponentPort p : all) {
+      if (!p.name().equals("port-" + p.port())) {
+        continue;
+      }
+      for (String candidate : candidates(config, p)) {
+        if (candidate.length() > MAX_PORT_NAME) {
+          out.warnings.add(
+              "the OpenTelemetry config port name '"
+                  + candidate
+                  + "' exceeds the maximum length of 15 characters and has been replaced by '"
+                  + p.name()
+                  + "'");
+        }
+      }
+    }
+  }
+
+  /** The names a port would have had: the component id, with the protocol for multi-port ones. */
+  private static List<String> candidates(CollectorConfig config, ComponentPort p) {
+    String base = p.component().replace('/', '-').replace('_', '-');
+    Map<String, ComponentPorts.Protocol> table = ComponentPorts.protocolsOf(p.component());
+    JsonNode settings = config.component(ComponentKind.RECEIVERS, p.component());
+    if (table == null || settings == null || !settings.path("protocols").isObject()) {
+      return List.of(base);
+    }
+    List<String> out = new ArrayList<>();
+    Iterator<Map.Entry<String, JsonNode>> it = settings.get("protocols").fields();
+    while (it.hasNext()) {
+      Map.Entry<String, JsonNode> e = it.next();
+      ComponentPorts.Protocol proto = table.get(e.getKey().replace("_", ""));
+      if (proto == null) {
+        continue;
+      }
+      int port =
+          ComponentPorts.portOf(ComponentPorts.endpointOf(e.getValue()))
+              .orElse(proto.defaultPort());
+      if (port == p.port()) {
+        out.add((base + "-" + e.getKey()).replace('_', '-'));
+      }
+    }
+    return out;
+  }
+
+  private static void autoscaler(OpenTelemetryCollectorSpec spec, Collector out) {
+    AutoscalerSpec as = spec.autoscaler;
+    if (as == null) {
+      return;
+    }
+    if (as.minReplicas != null && as.maxReplicas == null) {
+      out.upstream("spec.maxReplica must be set when spec.minReplica is set");
+    }
+    if (as.maxReplicas == null) {
+      return;
+    }
+    String prefix = "the OpenTelemetry Spec autoscale configuration is incorrect, ";
+    int max = as.maxReplicas;
+    if (max < 1) {
+      out.upstream(prefix + "maxReplicas should be defined and one or more");
+    }
+    if (spec.replicas != null && spec.replicas > max) {
+      out.upstream(prefix + "replicas must not be greater than maxReplicas");
+    }
+    Integer min = as.minReplicas != null ? as.minReplicas : spec.replicas;
+    if (min != null && min > max) {
+      out.upstream(prefix + "minReplicas must not be greater than maxReplicas");
+    }
+    if (min != null && min < 1) {
+      out.upstream(prefix + "minReplicas should be one or more");
+    }
+    if (as.behavior != null) {
+      window(as.behavior.getScaleDown(), "scaleDown", prefix, out);
+      window(as.behavior.getScaleUp(), "scaleUp", prefix, out);
+    }
+    if (as.metrics != null) {
+      for (MetricSpec m : as.metrics) {
+        if (m == null || !"Pods".equals(m.type)) {
+          out.upstream(prefix + "metric type unsupported. Expected metric of source type Pod");
+          continue;
+        }
+        var target = m.pods == null ? null : m.pods.getTarget();
+        String type = target == null ? null : target.getType();
+        if ("AverageValue".equals(type)) {
+          if (!atLeastOne(target.getAverageValue())) {
+            out.upstream(prefix + "average value should be greater than 0");
+          }
+        } else if ("Value".equals(type)) {
+          if (!atLeastOne(target.getValue())) {
+            out.upstream(prefix + "value should be greater than 0");
+          }
+        } else {
+          out.upstream(prefix + "invalid pods target type");
+        }
+      }
+    }
+  }
+
+  private static void window(HPAScalingRules rules, String name, String prefix, Collector out) {
+    Integer w = rules == null ? null : rules.getStabilizationWindowSeconds();
+    if (w != null && (w < 0 || w > 3600)) {
+      out.upstream(prefix + name + ".stabilizationWindowSeconds should be >=0 and <=3600");
+    }
+  }
+
+  /** A quantity that is a whole number of at least 1 (upstream reads it as an int64). */
+  static boolean atLeastOne(Quantity q) {
+    if (q == null) {
+      return false;
+    }
+    try {
+      BigDecimal v = q.getNumericalAmount();
+      if (v.signum() <= 0 || v.stripTrailingZeros().scale() > 0) {
+        return false;
+      }
+      return v.compareTo(BigDecimal.ONE) >= 0
+          && v.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) <= 0;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static void ingress(IngressSpec ingress, Mode mode, Collector out) {
+    if (ingress == null) {
+      return;
+    }
+    if (ingress.type == IngressSpec.Type.INGRESS && mode == Mode.SIDECAR) {
+      out.upstream(
+          "the OpenTelemetry Spec Ingress configuration is incorrect. Ingress can only be used in"
+              + " combination with the modes: deployment, daemonset, statefulset");
+    }
+    if (ingress.ruleType == IngressSpec.RuleType.SUBDOMAIN
+        && (ingress.hostname == null
+            || ingress.hostname.isEmpty()
+            || ingress.hostname.equals("*"))) {
+      out.upstream("a valid Ingress hostname has to be defined for subdomain ruleType");
+    }
+  }
+
+  private static void probe(String name, ProbeSpec probe, Collector out) {
+    if (probe == null) {
+      return;
+    }
+    check(name, "InitialDelaySeconds", probe.initialDelaySeconds, 0, out);
+    check(name, "PeriodSeconds", probe.periodSeconds, 1, out);
+    check(name, "TimeoutSeconds", probe.timeoutSeconds, 1, out);
+    check(name, "SuccessThreshold", probe.successThreshold, 1, out);
+    check(name, "FailureThreshold", probe.failureThreshold, 1, out);
+    check(name, "TerminationGracePeriodSeconds", probe.terminationGracePeriodSeconds, 1, out);
+  }
+
+  private static void check(String probe, String field, Number value, int min, Collector out) {
+    if (value != null && value.longValue() < min) {
+      out.upstream(
+          "the OpenTelemetry Spec "
+              + probe
+              + " "
+              + field
+              + " configuration is incorrect. "
+              + field
+              + " should be greater than or equal to "
+              + min);
+    }
+  }
+
+  /**
+   * Keys whose value is null, in every component section, nested maps written with dots and each
+   * entry ending in a colon ({@code receivers.otlp.protocols.grpc:}), sorted.
+   */
+  static List<String> nullObjects(Config config) {
+    List<String> out = new ArrayList<>();
+    if (config == null) {
+      return out;
+    }
+    Map<String, Function<Config, JsonNode>> sections = new java.util.LinkedHashMap<>();
+    sections.put("receivers", c -> c.receivers);
+    sections.put("exporters", c -> c.exporters);
+    sections.put("processors", c -> c.processors);
+    sections.put("extensions", c -> c.extensions);
+    sections.put("connectors", c -> c.connectors);
+    sections.forEach((name, get) -> collectNulls(get.apply(config), name + ".", out));
+    Collections.sort(out);
+    return out;
+  }
+
+  private static void collectNulls(JsonNode node, String prefix, List<String> out) {
+    if (node == null || !node.isObject()) {
+      return;
+    }
+    Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+    while (it.hasNext()) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (e.getValue() == null || e.getValue().isNull()) {
+        out.add(prefix + e.getKey() + ":");
+      } else {
+        collectNulls(e.getValue(), prefix + e.getKey() + ".", out);
+      }
+    }
+  }
+
+  /** Kubernetes' port-name rules, with its messages (IsValidPortName). */
+  static List<String> portNameErrors(String name) {
+    List<String> errs = new ArrayList<>();
+    if (name.length() > MAX_PORT_NAME) {
+      errs.add("must be no more than 15 characters");
+    }
+    if (!PORT_NAME_CHARSET.matcher(name).matches()) {
+      errs.add("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
+    }
+    if (!ONE_LETTER.matcher(name).find()) {
+      errs.add("must contain at least one letter (a-z)");
+    }
+    if (name.contains("--")) {
+      errs.add("must not contain consecutive hyphens");
+    }
+    if (!name.isEmpty() && (name.startsWith("-") || name.endsWith("-"))) {
+      errs.add("must not begin or end with a hyphen");
+    }
+    return errs;
+  }
+
+  /** Kubernetes' port-number rule, with its message (IsValidPortNum). */
+  static List<String> portNumberErrors(int port) {
+    return port >= 1 && port <= 65535
+        ? List.of()
+        : List.of("must be between 1 and 65535, inclusive");
+  }
+
+  /** A list as Go's {@code %s} prints a []string: {@code [a b]}. */
+  private static String goList(List<String> items) {
+    return "[" + String.join(" ", items) + "]";
+  }
+
+  /** Why a v1alpha1 config string is not a config: the YAML error, or what it is instead. */
+  static String whyNotAConfig(String text) {
+    try {
+      JsonNode n = new YAMLMapper().readTree(text);
+      if (n == null || n.isNull() || n.isMissingNode()) {
+        return "it is empty or null, not a map";
+      }
+      if (n.isArray()) {
+        return "it is a list, not a map";
+      }
+      if (!n.isObject()) {
+        return "it is a " + n.getNodeType().toString().toLowerCase(Locale.ROOT) + ", not a map";
+      }
+      return "it is not a valid collector config";
+    } catch (JsonProcessingException e) {
+      String msg = parserProblem(e.getOriginalMessage());
+      var loc = e.getLocation();
+      return "not valid YAML"
+          + (loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr())
+          + (msg.isEmpty() ? "" : ": " + msg);
+    }
+  }
+
+  /**
+   * SnakeYAML's message without its location echoes: each "in 'reader', line.., column..:" line is
+   * followed by a source snippet and a caret line, which read badly in a one-line admission answer.
+   */
+  private static String parserProblem(String message) {
+    if (message == null) {
+      return "";
+    }
+    List<String> lines = new ArrayList<>(List.of(message.split("\n")));
+    List<String> kept = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).trim();
+      boolean caretNext = i + 1 < lines.size() && lines.get(i + 1).trim().equals("^");
+      if (line.isEmpty() || line.equals("^") || line.startsWith("in '") || caretNext) {
+        continue;
+      }
+      kept.add(line);
+    }
+    return String.join("; ", kept);
+  }
+
+  private static boolean notEmpty(List<?> l) {
+    return l != null && !l.isEmpty();
+  }
+
+  private static boolean notBlank(String s) {
+    return s != null && !s.isEmpty();
+  }
+
+  private static final class Collector {
+    final List<String> errors = new ArrayList<>();
+    final List<String> warnings = new ArrayList<>();
+    final List<String> beyondUpstream = new ArrayList<>();
+
+    void upstream(String message) {
+      errors.add(message);
+    }
+
+    void stricter(String message) {
+      errors.add(message);
+      beyondUpstream.add(message);
+    }
+
+    Result result() {
+      return new Result(errors, warnings, beyondUpstream);
+    }
+  }
+}
