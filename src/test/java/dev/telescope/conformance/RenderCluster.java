@@ -498,14 +498,11 @@ final class RenderCluster implements Cluster {
 
   /** One Pod per replica from a workload's template, replaced whenever the template changes. */
   private void syncPods(ObjectNode workload) {
-    String kind = workload.path("kind").asText();
-    if (!Set.of("Deployment", "StatefulSet", "DaemonSet").contains(kind)) {
+    if (!isWorkload(workload)) {
       return;
     }
     String wk = key(workload);
-    JsonNode template = workload.at("/spec/template");
-    int replicas = "DaemonSet".equals(kind) ? 1 : workload.at("/spec/replicas").asInt(1);
-    String hash = sha256(template.toString() + "/" + replicas);
+    String hash = podTemplateHash(workload);
     if (hash.equals(podTemplateHashes.get(wk))) {
       return;
     }
@@ -514,7 +511,38 @@ final class RenderCluster implements Cluster {
     for (String k : keysWhere(o -> "Pod".equals(o.path("kind").asText()) && controlledBy(o, uid))) {
       store.remove(k);
     }
+    for (ObjectNode pod : podsOf(workload)) {
+      ObjectNode stored = (ObjectNode) (podWebhook == null ? pod : podWebhook.mutate(pod, this));
+      stamp(stored, null);
+      ServerDefaults.apply(stored);
+      store.put(key(stored), stored);
+    }
+  }
+
+  static boolean isWorkload(JsonNode o) {
+    return Set.of("Deployment", "StatefulSet", "DaemonSet").contains(o.path("kind").asText());
+  }
+
+  private static String podTemplateHash(JsonNode workload) {
+    int replicas =
+        "DaemonSet".equals(workload.path("kind").asText())
+            ? 1
+            : workload.at("/spec/replicas").asInt(1);
+    return sha256(workload.at("/spec/template").toString() + "/" + replicas);
+  }
+
+  /**
+   * The Pods kube-controller-manager would create for a workload on a one-node cluster (one per
+   * replica; one for a DaemonSet), before admission: template metadata and spec, a node name, a
+   * controller reference to the workload. Reusable by any cluster without a controller manager.
+   */
+  static List<ObjectNode> podsOf(JsonNode workload) {
+    String kind = workload.path("kind").asText();
+    JsonNode template = workload.at("/spec/template");
+    int replicas = "DaemonSet".equals(kind) ? 1 : workload.at("/spec/replicas").asInt(1);
+    String hash = podTemplateHash(workload);
     String name = workload.at("/metadata/name").asText();
+    List<ObjectNode> out = new ArrayList<>();
     for (int i = 0; i < replicas; i++) {
       ObjectNode pod = JSON.createObjectNode();
       pod.put("apiVersion", "v1");
@@ -538,7 +566,7 @@ final class RenderCluster implements Cluster {
       ref.put("apiVersion", workload.path("apiVersion").asText());
       ref.put("kind", kind);
       ref.put("name", name);
-      ref.put("uid", uid);
+      ref.put("uid", workload.at("/metadata/uid").asText());
       ref.put("controller", true);
       ref.put("blockOwnerDeletion", true);
       ObjectNode spec =
@@ -547,12 +575,9 @@ final class RenderCluster implements Cluster {
               : JSON.createObjectNode();
       spec.put("nodeName", "conformance-node");
       pod.set("spec", spec);
-      JsonNode admitted = podWebhook == null ? pod : podWebhook.mutate(pod, this);
-      ObjectNode stored = (ObjectNode) admitted;
-      stamp(stored, null);
-      ServerDefaults.apply(stored);
-      store.put(key(stored), stored);
+      out.add(pod);
     }
+    return out;
   }
 
   // ---------------------------------------------------------------- helpers
