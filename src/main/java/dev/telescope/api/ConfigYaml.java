@@ -441,18 +441,27 @@ public final class ConfigYaml {
     return out;
   }
 
-  /** Writes an already ordered tree as YAML in upstream's layout. */
+  /** Writes an already ordered tree as YAML in upstream's layout (two-space indent). */
   public static String emit(JsonNode tree) {
+    return write(tree, 2);
+  }
+
+  /**
+   * Writes an ordered tree as YAML with {@code indent} spaces per nesting level (sequences indented
+   * under their key, {@code "- "} before an item's content). Upstream writes the collector config
+   * with 2; the target-allocator rewrite of it goes through a YAML library that uses 4.
+   */
+  public static String write(JsonNode tree, int indent) {
     StringBuilder out = new StringBuilder();
     if (tree.isObject() && tree.size() > 0) {
-      writeMap(out, tree, 0);
+      writeMap(out, tree, 0, indent);
     } else {
       out.append(scalarOrFlow(tree)).append('\n');
     }
     return out.toString();
   }
 
-  private static void writeMap(StringBuilder out, JsonNode map, int indent) {
+  private static void writeMap(StringBuilder out, JsonNode map, int indent, int step) {
     Iterator<Map.Entry<String, JsonNode>> it = map.fields();
     boolean first = true;
     while (it.hasNext()) {
@@ -462,27 +471,27 @@ public final class ConfigYaml {
       }
       first = false;
       out.append(key(e.getKey())).append(':');
-      writeValueAfterKey(out, e.getValue(), indent);
+      writeValueAfterKey(out, e.getValue(), indent, step);
     }
   }
 
-  private static void writeValueAfterKey(StringBuilder out, JsonNode v, int indent) {
+  private static void writeValueAfterKey(StringBuilder out, JsonNode v, int indent, int step) {
     if (v.isObject() && v.size() > 0) {
       out.append('\n');
-      pad(out, indent + 2);
-      writeMap(out, v, indent + 2);
+      pad(out, indent + step);
+      writeMap(out, v, indent + step, step);
     } else if (v.isArray() && v.size() > 0) {
       out.append('\n');
-      pad(out, indent + 2);
-      writeList(out, v, indent + 2);
+      pad(out, indent + step);
+      writeList(out, v, indent + step, step);
     } else if (v.isTextual() && isBlock(v.asText())) {
-      block(out, v.asText(), indent + 2);
+      block(out, v.asText(), indent + step);
     } else {
       out.append(' ').append(scalarOrFlow(v)).append('\n');
     }
   }
 
-  private static void writeList(StringBuilder out, JsonNode list, int indent) {
+  private static void writeList(StringBuilder out, JsonNode list, int indent, int step) {
     boolean first = true;
     for (JsonNode item : list) {
       if (!first) {
@@ -492,12 +501,12 @@ public final class ConfigYaml {
       out.append('-');
       if (item.isObject() && item.size() > 0) {
         out.append(' ');
-        writeMap(out, item, indent + 2);
+        writeMap(out, item, indent + 2, step);
       } else if (item.isArray() && item.size() > 0) {
         out.append(' ');
-        writeList(out, item, indent + 2);
+        writeList(out, item, indent + 2, step);
       } else if (item.isTextual() && isBlock(item.asText())) {
-        block(out, item.asText(), indent + 2);
+        block(out, item.asText(), indent + step);
       } else {
         out.append(' ').append(scalarOrFlow(item)).append('\n');
       }

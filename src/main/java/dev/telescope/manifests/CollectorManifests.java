@@ -14,6 +14,7 @@ import static dev.telescope.manifests.Conditions.NOT_SIDECAR;
 import static dev.telescope.manifests.Conditions.OWN_SERVICE_ACCOUNT;
 import static dev.telescope.manifests.Conditions.ROUTES;
 import static dev.telescope.manifests.Conditions.SIDECAR;
+import static dev.telescope.manifests.Conditions.TARGET_ALLOCATOR;
 
 import dev.telescope.config.ComponentRbac;
 import dev.telescope.config.ConfigProblem;
@@ -70,6 +71,7 @@ public final class CollectorManifests {
           new Part("Ingress", NOT_SIDECAR.and(INGRESS), optional(IngressBuilder::build)),
           new Part(
               "NetworkPolicy", NOT_SIDECAR.and(NETWORK_POLICY), one(NetworkPolicyBuilder::build)),
+          new Part("TargetAllocator", TARGET_ALLOCATOR, optional(TargetAllocatorBuilder::build)),
           new Part(
               "ServiceMonitor", NOT_SIDECAR.and(METRICS_CRS), optional(MonitorBuilder::exporters)),
           new Part("ServiceMonitor", NOT_SIDECAR.and(METRICS_CRS), one(MonitorBuilder::monitoring)),

@@ -82,6 +82,9 @@ public final class Conditions {
           "observability.metrics.enableMetrics and the Prometheus operator CRDs exist",
           ctx -> ctx.cfg().capabilities().prometheusCrds() && MonitorBuilder.enabled(ctx));
 
+  public static final Condition TARGET_ALLOCATOR =
+      new Condition("spec.targetAllocator.enabled", TargetAllocatorBuilder::enabled);
+
   public static final Condition CLUSTER_RBAC =
       new Condition(
           "components need cluster permissions and the operator may grant them",

@@ -16,7 +16,11 @@ public final class ConfigMapBuilder {
             ctx,
             Names.configMap(ctx.name(), ctx.config().hash()),
             Labels.common(ctx, Names.collector(ctx.name()))));
-    cm.setData(Map.of(Names.CONFIG_KEY, ConfigYaml.render(ctx.config().source())));
+    // With a target allocator the prometheus receiver is rewritten to ask it for targets.
+    String yaml =
+        TargetAllocatorBuilder.collectorConfig(ctx)
+            .orElseGet(() -> ConfigYaml.render(ctx.config().source()));
+    cm.setData(Map.of(Names.CONFIG_KEY, yaml));
     return cm;
   }
 }

@@ -3,6 +3,7 @@ package dev.telescope.manifests;
 import dev.telescope.naming.Names;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetSpecBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetUpdateStrategy;
 
 /** The collector StatefulSet ({@code mode: statefulset}). */
 public final class StatefulSetBuilder {
@@ -26,6 +27,8 @@ public final class StatefulSetBuilder {
                     : spec.podManagementPolicy)
             .withVolumeClaimTemplates(spec.volumeClaimTemplates)
             .withPersistentVolumeClaimRetentionPolicy(spec.persistentVolumeClaimRetentionPolicy)
+            // Upstream's Go struct is not a pointer, so it is always written ({} when unset).
+            .withUpdateStrategy(new StatefulSetUpdateStrategy())
             .build());
     return s;
   }

@@ -34,7 +34,9 @@ class GoldenPairsTest {
       strings = {
         "build_collector_base",
         "build_collector_ingress",
-        "build_collector_service_account"
+        "build_collector_service_account",
+        "build_collector_ta_cr_base",
+        "build_collector_ta_cr_enable_metrics"
       })
   void rendersExactlyLikeUpstream(String name) throws Exception {
     Path dir = TestYaml.shared().resolve("conformance/upstream/internal/controllers/testdata");
