@@ -37,7 +37,8 @@ public final class Validation {
    * Set by the v1alpha1 to v1beta1 conversion when the v1alpha1 config string is not YAML; it holds
    * the original text (the conversion must not fail, so the stored config is an empty one).
    */
-  public static final String INVALID_CONFIG_ANNOTATION = "telescope.dev/v1alpha1-invalid-config";
+  public static final String INVALID_CONFIG_ANNOTATION =
+      dev.telescope.api.Conversion.INVALID_CONFIG_ANNOTATION;
 
   /** Kubernetes' limit for port names (IANA service names). */
   static final int MAX_PORT_NAME = 15;

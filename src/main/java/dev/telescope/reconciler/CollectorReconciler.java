@@ -3,7 +3,7 @@ package dev.telescope.reconciler;
 import dev.telescope.api.common.Mode;
 import dev.telescope.api.v1beta1.OpenTelemetryCollector;
 import dev.telescope.api.v1beta1.OpenTelemetryCollectorStatus;
-import dev.telescope.config.ConfigProblem;
+import dev.telescope.config.Validation;
 import dev.telescope.config.Defaults;
 import dev.telescope.config.OperatorConfig;
 import dev.telescope.manifests.CollectorContext;
@@ -184,12 +184,10 @@ public class CollectorReconciler
     CollectorManifests.Rendered rendered = CollectorManifests.build(ctx);
     List<StatusCalculator.Cond> conds = new ArrayList<>();
 
-    if (!rendered.problems().isEmpty()) {
+    List<String> errors = Validation.validate(defaulted, null, cfg).errors();
+    if (!errors.isEmpty()) {
       String message =
-          "the collector config is invalid, nothing was changed: "
-              + rendered.problems().stream()
-                  .map(ConfigProblem::toString)
-                  .collect(Collectors.joining("; "));
+          "the collector spec is invalid, nothing was changed: " + String.join("; ", errors);
       conds.add(new StatusCalculator.Cond(StatusCalculator.READY, false, "ConfigInvalid", message));
       return finish(cr, ctx, null, conds, false, "ConfigInvalid", message);
     }

@@ -103,16 +103,4 @@ public final class CollectorAdmission {
     JsonNode tree = JSON.valueToTree(object);
     return Hub.toHub(tree);
   }
-
-  /** The null-component warning in upstream's words. */
-  static String nullWarning(List<ConfigProblem> nulls) {
-    StringBuilder b = new StringBuilder("Collector config spec.config has null objects: ");
-    for (int i = 0; i < nulls.size(); i++) {
-      b.append(i == 0 ? "" : ", ").append(nulls.get(i).path()).append(':');
-    }
-    return b.append(
-            ". For compatibility with other tooling, such as kustomize and kubectl edit, it is"
-                + " recommended to use empty objects e.g. batch: {}.")
-        .toString();
-  }
 }
