@@ -130,8 +130,17 @@ public final class ConfigYaml {
    * component keys), which {@link #parse} reads back to an equal tree.
    */
   public static String write(JsonNode config) {
-    return emit(ordered(config));
+    // A v1alpha1 view must read back to the very same numbers, so integers are written in full
+    // here rather than through the float64 formatting upstream's ConfigMap text uses.
+    EXACT_INTEGERS.set(true);
+    try {
+      return emit(ordered(config));
+    } finally {
+      EXACT_INTEGERS.remove();
+    }
   }
+
+  private static final ThreadLocal<Boolean> EXACT_INTEGERS = ThreadLocal.withInitial(() -> false);
 
   /**
    * The smallest config the v1beta1 schema accepts: {@code receivers: {}}, {@code exporters: {}},
@@ -573,6 +582,9 @@ public final class ConfigYaml {
     if (v.isBoolean()) {
       return v.asBoolean() ? "true" : "false";
     }
+    if (v.isIntegralNumber() && EXACT_INTEGERS.get()) {
+      return v.bigIntegerValue().toString();
+    }
     if (v.isNumber()) {
       // Upstream holds every number as a Go float64 (the config comes from JSON) and writes it with
       // FormatFloat(f, 'g', -1): 8888 stays 8888, but 1000000 becomes 1e+06.
@@ -647,7 +659,6 @@ public final class ConfigYaml {
     }
     if (SPECIAL_WORD.matcher(s).matches()
         || PLAIN_NUMBER.matcher(s).matches()
-        || NUMBER_LIKE.matcher(s).matches()
         || GO_NUMBER.matcher(s).matches()
         || looksLikeTimestamp(s)
         || s.equals("<<")

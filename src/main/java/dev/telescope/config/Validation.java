@@ -237,6 +237,14 @@ public final class Validation {
         out.stricter("the OpenTelemetry config is incorrect: " + message);
       }
     }
+    if (config.source() != null
+        && config.source().service != null
+        && config.source().service.pipelines != null
+        && config.pipelines().isEmpty()) {
+      out.stricter(
+          "the OpenTelemetry config is incorrect: spec.config.service.pipelines: no pipelines are"
+              + " defined, so the collector would not start");
+    }
     longPortNames(config, out);
   }
 

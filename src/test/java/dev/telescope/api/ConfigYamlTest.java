@@ -294,7 +294,7 @@ class ConfigYamlTest {
     void keysAreQuotedByTheSameRules() throws Exception {
       ObjectNode tree = JsonNodeFactory.instance.objectNode();
       tree.put("true", 1).put("a: b", 2).put("plain", 3).put("", 4).put("1", 5);
-      String yaml = ConfigYaml.write(tree);
+      String yaml = ConfigYaml.emit(tree);
       assertThat(yaml).isEqualTo("\"true\": 1\n\"a: b\": 2\nplain: 3\n\"\": 4\n\"1\": 5\n");
       assertThat(readBack(yaml)).isEqualTo(tree);
     }

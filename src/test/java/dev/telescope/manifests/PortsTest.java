@@ -67,8 +67,8 @@ class PortsTest {
         .containsExactly(
             tuple("health-check", 13133, null),
             tuple("metrics", 8888, "TCP"),
-            tuple("otlp-grpc", 4317, "TCP"),
-            tuple("otlp-http", 4318, "TCP"),
+            tuple("otlp-grpc", 4317, null),
+            tuple("otlp-http", 4318, null),
             tuple("port-6831", 6831, "UDP"),
             tuple("prometheus", 9464, null));
   }
@@ -178,8 +178,8 @@ class PortsTest {
             ServicePort::getAppProtocol,
             ServicePort::getTargetPort)
         .containsExactly(
-            tuple("otlp-grpc", 4317, "TCP", "grpc", new IntOrString(4317)),
-            tuple("otlp-http", 4318, "TCP", "http", new IntOrString(4318)),
+            tuple("otlp-grpc", 4317, null, "grpc", new IntOrString(4317)),
+            tuple("otlp-http", 4318, null, "http", new IntOrString(4318)),
             tuple("port-6831", 6831, "UDP", null, new IntOrString(6831)),
             tuple("prometheus", 9464, null, null, null));
   }
