@@ -30,12 +30,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
+import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -47,7 +49,11 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * {@code demo}: the whole walkthrough with no cluster. An embedded API server (fabric8's CRUD mock,
@@ -75,9 +81,6 @@ final class Demo {
   }
 
   static int run(List<String> args, PrintStream out, PrintStream err) {
-    // The API server verifies the webhook's certificate against the Service's DNS name; here the
-    // webhook listens on 127.0.0.1, so only the name check is skipped: the chain still is checked.
-    System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
     long start = System.nanoTime();
     KubernetesMockServer api =
         new KubernetesMockServer(
@@ -530,9 +533,63 @@ final class Demo {
     TrustManagerFactory tmf =
         TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(ks);
+    X509TrustManager chain = (X509TrustManager) tmf.getTrustManagers()[0];
     SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(null, tmf.getTrustManagers(), null);
+    ctx.init(null, new TrustManager[] {new ChainOnly(chain)}, null);
     return HttpClient.newBuilder().sslContext(ctx).connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  /**
+   * The API server checks the webhook certificate against the Service's DNS name; the demo reaches
+   * the webhook on 127.0.0.1, so it checks the chain against our CA and skips only the name.
+   */
+  private static final class ChainOnly extends X509ExtendedTrustManager {
+    private final X509TrustManager delegate;
+
+    ChainOnly(X509TrustManager delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
+      delegate.checkServerTrusted(chain, authType);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+        throws CertificateException {
+      delegate.checkServerTrusted(chain, authType);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+        throws CertificateException {
+      delegate.checkServerTrusted(chain, authType);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
+      throw new CertificateException("the demo client trusts no clients");
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+        throws CertificateException {
+      throw new CertificateException("the demo client trusts no clients");
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+        throws CertificateException {
+      throw new CertificateException("the demo client trusts no clients");
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return delegate.getAcceptedIssuers();
+    }
   }
 
   private boolean ready(String name) {
