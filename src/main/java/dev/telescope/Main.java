@@ -87,7 +87,8 @@ public final class Main {
           webhook             the admission webhook server only (stateless, scale freely)
           render -f CR.yaml   print the objects the operator would create, with no cluster
                               (repeat -f; - reads stdin; --openshift, --prometheus-crds,
-                              --create-rbac, --native-sidecars say what the cluster offers;
+                              --create-rbac, --native-sidecars, --gateway-api say what the
+                              cluster offers;
                               --no-defaults skips the webhook's defaulting)
           demo                run the whole walkthrough against an embedded API server
           version             print the version

@@ -39,6 +39,7 @@ final class RenderCommand {
     boolean prometheus = false;
     boolean rbac = false;
     boolean nativeSidecars = false;
+    boolean gatewayApi = false;
     boolean defaults = true;
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
@@ -53,6 +54,7 @@ final class RenderCommand {
         case "--prometheus-crds" -> prometheus = true;
         case "--create-rbac" -> rbac = true;
         case "--native-sidecars" -> nativeSidecars = true;
+        case "--gateway-api" -> gatewayApi = true;
         case "--no-defaults" -> defaults = false;
         default -> {
           if (a.startsWith("-f=")) {
@@ -69,7 +71,8 @@ final class RenderCommand {
     }
     OperatorConfig cfg =
         OperatorConfig.parse(flags, System.getenv())
-            .withCapabilities(new Capabilities(openshift, prometheus, rbac, nativeSidecars));
+            .withCapabilities(
+                new Capabilities(openshift, prometheus, rbac, nativeSidecars, gatewayApi));
     int status = 0;
     boolean first = true;
     for (String file : files) {

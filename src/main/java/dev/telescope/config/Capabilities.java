@@ -8,9 +8,20 @@ package dev.telescope.config;
  * @param prometheusCrds the {@code monitoring.coreos.com} ServiceMonitor/PodMonitor APIs exist
  * @param createRbac the operator may create ClusterRoles/Bindings for collectors
  * @param nativeSidecars Kubernetes ≥ 1.29: sidecars are init containers with restartPolicy Always
+ * @param gatewayApi the Gateway API ({@code gateway.networking.k8s.io} HTTPRoutes) exists
  */
 public record Capabilities(
-    boolean openShiftRoutes, boolean prometheusCrds, boolean createRbac, boolean nativeSidecars) {
+    boolean openShiftRoutes,
+    boolean prometheusCrds,
+    boolean createRbac,
+    boolean nativeSidecars,
+    boolean gatewayApi) {
+
+  /** Without the Gateway API. */
+  public Capabilities(
+      boolean openShiftRoutes, boolean prometheusCrds, boolean createRbac, boolean nativeSidecars) {
+    this(openShiftRoutes, prometheusCrds, createRbac, nativeSidecars, false);
+  }
 
   /** Nothing optional: what a bare cluster without the optional APIs offers. */
   public static final Capabilities NONE = new Capabilities(false, false, false, false);

@@ -78,7 +78,11 @@ public final class CollectorManifests {
           new Part("PodMonitor", SIDECAR.and(METRICS_CRS), one(MonitorBuilder::podMonitor)),
           new Part("ClusterRole", CLUSTER_RBAC, CollectorManifests::clusterRbac),
           new Part(
-              "Route", NOT_SIDECAR.and(ROUTES), ctx -> new ArrayList<>(RouteBuilder.build(ctx))));
+              "Route", NOT_SIDECAR.and(ROUTES), ctx -> new ArrayList<>(RouteBuilder.build(ctx))),
+          new Part(
+              "HTTPRoute",
+              NOT_SIDECAR.and(Conditions.HTTP_ROUTES),
+              ctx -> new ArrayList<>(HttpRouteBuilder.build(ctx))));
 
   private CollectorManifests() {}
 

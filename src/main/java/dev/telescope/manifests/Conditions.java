@@ -89,4 +89,9 @@ public final class Conditions {
       new Condition(
           "components need cluster permissions and the operator may grant them",
           ctx -> ctx.cfg().capabilities().createRbac() && !ctx.config().rbacRules().isEmpty());
+
+  public static final Condition HTTP_ROUTES =
+      new Condition(
+          "spec.httpRoute.enabled and the Gateway API exists",
+          ctx -> ctx.cfg().capabilities().gatewayApi() && HttpRouteBuilder.enabled(ctx));
 }

@@ -22,13 +22,15 @@ public final class CapabilityDetector {
         can(client, "create", "rbac.authorization.k8s.io", "clusterroles")
             && can(client, "create", "rbac.authorization.k8s.io", "clusterrolebindings");
     boolean nativeSidecars = atLeast(client, 1, 29);
-    Capabilities c = new Capabilities(routes, prometheus, rbac, nativeSidecars);
+    boolean gateway = hasGroup(client, "gateway.networking.k8s.io");
+    Capabilities c = new Capabilities(routes, prometheus, rbac, nativeSidecars, gateway);
     LOG.info(
-        "cluster capabilities: OpenShift routes={}, Prometheus CRDs={}, may create RBAC={}, native sidecars={}",
+        "cluster capabilities: OpenShift routes={}, Prometheus CRDs={}, may create RBAC={}, native sidecars={}, Gateway API={}",
         routes,
         prometheus,
         rbac,
-        nativeSidecars);
+        nativeSidecars,
+        gateway);
     return c;
   }
 

@@ -124,6 +124,9 @@ public class CollectorReconciler
     if (caps.openShiftRoutes()) {
       out.add(register("Route", generic(GenericKinds.ROUTE, context), context));
     }
+    if (caps.gatewayApi()) {
+      out.add(register("HTTPRoute", generic(GenericKinds.HTTP_ROUTE, context), context));
+    }
     if (caps.prometheusCrds()) {
       out.add(register("ServiceMonitor", generic(GenericKinds.SERVICE_MONITOR, context), context));
       out.add(register("PodMonitor", generic(GenericKinds.POD_MONITOR, context), context));

@@ -30,8 +30,25 @@ public final class GenericKinds {
           .withNamespaced(true)
           .build();
 
+  public static final ResourceDefinitionContext HTTP_ROUTE =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("gateway.networking.k8s.io")
+          .withVersion("v1")
+          .withKind("HTTPRoute")
+          .withPlural("httproutes")
+          .withNamespaced(true)
+          .build();
+
   private static final Map<String, ResourceDefinitionContext> BY_KIND =
-      Map.of("Route", ROUTE, "ServiceMonitor", SERVICE_MONITOR, "PodMonitor", POD_MONITOR);
+      Map.of(
+          "Route",
+          ROUTE,
+          "ServiceMonitor",
+          SERVICE_MONITOR,
+          "PodMonitor",
+          POD_MONITOR,
+          "HTTPRoute",
+          HTTP_ROUTE);
 
   private GenericKinds() {}
 

@@ -730,6 +730,7 @@ class DeployManifestsTest {
             List.of("routes/custom-host"),
             List.of("create", "update", "patch")));
     s.addAll(Rbac.rule("monitoring.coreos.com", List.of("servicemonitors", "podmonitors"), ALL));
+    s.addAll(Rbac.rule("gateway.networking.k8s.io", List.of("httproutes"), ALL));
     s.addAll(
         Rbac.rule(
             "rbac.authorization.k8s.io", List.of("clusterroles", "clusterrolebindings"), ALL));
