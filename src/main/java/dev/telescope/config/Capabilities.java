@@ -8,10 +8,23 @@ package dev.telescope.config;
  * @param prometheusCrds the {@code monitoring.coreos.com} ServiceMonitor/PodMonitor APIs exist
  * @param createRbac the operator may create ClusterRoles/Bindings for collectors
  * @param nativeSidecars Kubernetes ≥ 1.29: sidecars are init containers with restartPolicy Always
+ * @param targetAllocators the {@code opentelemetry.io/v1alpha1} TargetAllocator API exists (its CRD
+ *     comes with upstream's install, not ours), so the TargetAllocator CR of a collector with
+ *     {@code targetAllocator.enabled} can be stored
  */
 public record Capabilities(
-    boolean openShiftRoutes, boolean prometheusCrds, boolean createRbac, boolean nativeSidecars) {
+    boolean openShiftRoutes,
+    boolean prometheusCrds,
+    boolean createRbac,
+    boolean nativeSidecars,
+    boolean targetAllocators) {
 
   /** Nothing optional: what a bare cluster without the optional APIs offers. */
-  public static final Capabilities NONE = new Capabilities(false, false, false, false);
+  public static final Capabilities NONE = new Capabilities(false, false, false, false, false);
+
+  /** Without the TargetAllocator API. */
+  public Capabilities(
+      boolean openShiftRoutes, boolean prometheusCrds, boolean createRbac, boolean nativeSidecars) {
+    this(openShiftRoutes, prometheusCrds, createRbac, nativeSidecars, false);
+  }
 }

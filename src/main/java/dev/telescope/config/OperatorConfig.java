@@ -104,7 +104,8 @@ public record OperatorConfig(
             openShiftRoutes.resolve(detected.openShiftRoutes()),
             prometheusCrds.resolve(detected.prometheusCrds()),
             createRbac.resolve(detected.createRbac()),
-            nativeSidecars.resolve(detected.nativeSidecars()));
+            nativeSidecars.resolve(detected.nativeSidecars()),
+            detected.targetAllocators());
     return new OperatorConfig(
         collectorImage,
         collectorVersion,

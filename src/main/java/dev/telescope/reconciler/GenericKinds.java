@@ -30,8 +30,26 @@ public final class GenericKinds {
           .withNamespaced(true)
           .build();
 
+  /** The CR a collector with {@code targetAllocator.enabled} spawns (upstream's CRD). */
+  public static final ResourceDefinitionContext TARGET_ALLOCATOR =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("opentelemetry.io")
+          .withVersion("v1alpha1")
+          .withKind("TargetAllocator")
+          .withPlural("targetallocators")
+          .withNamespaced(true)
+          .build();
+
   private static final Map<String, ResourceDefinitionContext> BY_KIND =
-      Map.of("Route", ROUTE, "ServiceMonitor", SERVICE_MONITOR, "PodMonitor", POD_MONITOR);
+      Map.of(
+          "Route",
+          ROUTE,
+          "ServiceMonitor",
+          SERVICE_MONITOR,
+          "PodMonitor",
+          POD_MONITOR,
+          "TargetAllocator",
+          TARGET_ALLOCATOR);
 
   private GenericKinds() {}
 
