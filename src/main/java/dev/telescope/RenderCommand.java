@@ -72,7 +72,7 @@ final class RenderCommand {
     OperatorConfig cfg =
         OperatorConfig.parse(flags, System.getenv())
             .withCapabilities(
-                new Capabilities(openshift, prometheus, rbac, nativeSidecars, gatewayApi));
+                new Capabilities(openshift, prometheus, rbac, nativeSidecars, false, gatewayApi));
     int status = 0;
     boolean first = true;
     for (String file : files) {

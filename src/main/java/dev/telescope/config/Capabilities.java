@@ -8,6 +8,9 @@ package dev.telescope.config;
  * @param prometheusCrds the {@code monitoring.coreos.com} ServiceMonitor/PodMonitor APIs exist
  * @param createRbac the operator may create ClusterRoles/Bindings for collectors
  * @param nativeSidecars Kubernetes ≥ 1.29: sidecars are init containers with restartPolicy Always
+ * @param targetAllocators the {@code opentelemetry.io/v1alpha1} TargetAllocator API exists (its CRD
+ *     comes with upstream's install, not ours), so the TargetAllocator CR of a collector with
+ *     {@code targetAllocator.enabled} can be stored
  * @param gatewayApi the Gateway API ({@code gateway.networking.k8s.io} HTTPRoutes) exists
  */
 public record Capabilities(
@@ -15,14 +18,31 @@ public record Capabilities(
     boolean prometheusCrds,
     boolean createRbac,
     boolean nativeSidecars,
+    boolean targetAllocators,
     boolean gatewayApi) {
 
+  /** Without the TargetAllocator and Gateway APIs. */
+  public Capabilities(
+      boolean openShiftRoutes, boolean prometheusCrds, boolean createRbac, boolean nativeSidecars) {
+    this(openShiftRoutes, prometheusCrds, createRbac, nativeSidecars, false, false);
+  }
+
   /** Without the Gateway API. */
+  public Capabilities(
+      boolean openShiftRoutes,
+      boolean prometheusCrds,
+      boolean createRbac,
+      boolean nativeSidecars,
+      boolean targetAllocators) {
+    this(openShiftRoutes, prometheusCrds, createRbac, nativeSidecars, targetAllocators, false);
+  }
+
+  /** Nothing optional: what a bare cluster without the optional APIs offers. */
+  public static final Capabilities NONE = new Capabilities(false, false, false, false, false);
+
+  /** Without the TargetAllocator API. */
   public Capabilities(
       boolean openShiftRoutes, boolean prometheusCrds, boolean createRbac, boolean nativeSidecars) {
     this(openShiftRoutes, prometheusCrds, createRbac, nativeSidecars, false);
   }
-
-  /** Nothing optional: what a bare cluster without the optional APIs offers. */
-  public static final Capabilities NONE = new Capabilities(false, false, false, false);
 }

@@ -105,6 +105,7 @@ public record OperatorConfig(
             prometheusCrds.resolve(detected.prometheusCrds()),
             createRbac.resolve(detected.createRbac()),
             nativeSidecars.resolve(detected.nativeSidecars()),
+            detected.targetAllocators(),
             detected.gatewayApi());
     return new OperatorConfig(
         collectorImage,

@@ -99,7 +99,25 @@ public class Applier {
         diff.get());
     HasMetadata merged = merge(desired, existing);
     writes.incrementAndGet();
-    return new Result(Outcome.UPDATED, op(merged).update());
+    try {
+      return new Result(Outcome.UPDATED, op(merged).update());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+    }
+    // The informer cache lagged behind a write (often our own, a moment ago): decide again on the
+    // object as it is now rather than fail the reconcile and wait for a retry.
+    HasMetadata current = op(desired).get();
+    if (current == null) {
+      writes.incrementAndGet();
+      return new Result(Outcome.CREATED, op(desired).create());
+    }
+    if (ObjectMatcher.difference(desired, current).isEmpty()) {
+      return new Result(Outcome.UNCHANGED, current);
+    }
+    writes.incrementAndGet();
+    return new Result(Outcome.UPDATED, op(merge(desired, current)).update());
   }
 
   /** Deletes an object; a missing object is fine. */

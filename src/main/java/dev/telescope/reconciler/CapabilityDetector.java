@@ -22,16 +22,40 @@ public final class CapabilityDetector {
         can(client, "create", "rbac.authorization.k8s.io", "clusterroles")
             && can(client, "create", "rbac.authorization.k8s.io", "clusterrolebindings");
     boolean nativeSidecars = atLeast(client, 1, 29);
+    boolean targetAllocators =
+        hasResource(
+            client,
+            GenericKinds.TARGET_ALLOCATOR.getGroup()
+                + "/"
+                + GenericKinds.TARGET_ALLOCATOR.getVersion(),
+            GenericKinds.TARGET_ALLOCATOR.getPlural());
     boolean gateway = hasGroup(client, "gateway.networking.k8s.io");
-    Capabilities c = new Capabilities(routes, prometheus, rbac, nativeSidecars, gateway);
+    Capabilities c =
+        new Capabilities(routes, prometheus, rbac, nativeSidecars, targetAllocators, gateway);
     LOG.info(
-        "cluster capabilities: OpenShift routes={}, Prometheus CRDs={}, may create RBAC={}, native sidecars={}, Gateway API={}",
+        "cluster capabilities: OpenShift routes={}, Prometheus CRDs={}, may create RBAC={}, native sidecars={}, TargetAllocator API={}, Gateway API={}",
         routes,
         prometheus,
         rbac,
         nativeSidecars,
+        targetAllocators,
         gateway);
     return c;
+  }
+
+  /**
+   * Whether a group version serves a resource. The group alone says nothing here: our own CRD
+   * serves {@code opentelemetry.io/v1alpha1} too.
+   */
+  private static boolean hasResource(KubernetesClient client, String groupVersion, String plural) {
+    try {
+      var list = client.getApiResources(groupVersion);
+      return list != null
+          && list.getResources() != null
+          && list.getResources().stream().anyMatch(r -> plural.equals(r.getName()));
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   private static boolean hasGroup(KubernetesClient client, String group) {

@@ -10,6 +10,7 @@ import dev.telescope.manifests.CollectorContext;
 import dev.telescope.manifests.CollectorManifests;
 import dev.telescope.manifests.Labels;
 import dev.telescope.manifests.PodTemplates;
+import dev.telescope.manifests.TargetAllocatorBuilder;
 import dev.telescope.naming.Names;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -131,6 +132,10 @@ public class CollectorReconciler
       out.add(register("ServiceMonitor", generic(GenericKinds.SERVICE_MONITOR, context), context));
       out.add(register("PodMonitor", generic(GenericKinds.POD_MONITOR, context), context));
     }
+    if (caps.targetAllocators()) {
+      out.add(
+          register("TargetAllocator", generic(GenericKinds.TARGET_ALLOCATOR, context), context));
+    }
     return out;
   }
 
@@ -197,6 +202,17 @@ public class CollectorReconciler
 
     List<HasMetadata> desired = new ArrayList<>();
     for (HasMetadata o : rendered.objects()) {
+      if (o.getKind().equals(TargetAllocatorBuilder.KIND)
+          && !cfg.capabilities().targetAllocators()) {
+        // Without its CRD the write would fail and stop everything rendered after it.
+        LOG.warn(
+            "{}/{} enables targetAllocator, but the cluster serves no TargetAllocator API"
+                + " (opentelemetry.io/v1alpha1 targetallocators); its TargetAllocator CR is not"
+                + " created",
+            ns(cr),
+            name(cr));
+        continue;
+      }
       desired.add(withOwner(o, cr));
     }
     boolean changed = false;

@@ -30,6 +30,16 @@ public final class GenericKinds {
           .withNamespaced(true)
           .build();
 
+  /** The CR a collector with {@code targetAllocator.enabled} spawns (upstream's CRD). */
+  public static final ResourceDefinitionContext TARGET_ALLOCATOR =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("opentelemetry.io")
+          .withVersion("v1alpha1")
+          .withKind("TargetAllocator")
+          .withPlural("targetallocators")
+          .withNamespaced(true)
+          .build();
+
   public static final ResourceDefinitionContext HTTP_ROUTE =
       new ResourceDefinitionContext.Builder()
           .withGroup("gateway.networking.k8s.io")
@@ -47,6 +57,8 @@ public final class GenericKinds {
           SERVICE_MONITOR,
           "PodMonitor",
           POD_MONITOR,
+          "TargetAllocator",
+          TARGET_ALLOCATOR,
           "HTTPRoute",
           HTTP_ROUTE);
 

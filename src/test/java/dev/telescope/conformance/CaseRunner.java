@@ -17,7 +17,8 @@ import java.util.function.Function;
  * would, minus what cannot run here: {@code script}/{@code command} operations are skipped (their
  * outputs stay unbound unless a substitute is known, and operations that need an unbound output are
  * skipped too), and status stanzas that only running pods can fill are stripped from expectations
- * (see {@link #strip}). There are no retries: everything the emulated cluster does is synchronous.
+ * (see {@link #strip}). Checks are retried, as chainsaw does, until they hold, the cluster has
+ * settled, or the cluster's assertion timeout passes (zero for the synchronous emulated cluster).
  */
 final class CaseRunner {
   /** How a step ended. */
@@ -285,8 +286,10 @@ final class CaseRunner {
   private List<String> eventually(java.util.function.Supplier<List<String>> check) {
     long deadline = System.nanoTime() + cluster.assertTimeout().toNanos();
     while (true) {
+      // Asked before the check: a failure seen after the cluster had settled is final.
+      boolean settled = cluster.settled();
       List<String> f = check.get();
-      if (f.isEmpty() || System.nanoTime() >= deadline) {
+      if (f.isEmpty() || settled || System.nanoTime() >= deadline) {
         return f;
       }
       try {

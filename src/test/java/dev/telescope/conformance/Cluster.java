@@ -8,8 +8,8 @@ import java.util.List;
  * What a chainsaw test needs from a Kubernetes API server with the operator running against it.
  * Documents are JSON trees with apiVersion, kind and metadata (namespace already filled in by the
  * runner for namespaced kinds). Implementations: {@link RenderCluster} (in-process renderer plus an
- * emulation of the API server and the reconciler) and, later, one backed by fabric8's mock server
- * running the real operator.
+ * emulation of the API server and the reconciler) and {@link MockApiCluster} (fabric8's mock API
+ * server with the real operator and admission handlers).
  */
 interface Cluster {
   /**
@@ -46,6 +46,20 @@ interface Cluster {
   default Duration assertTimeout() {
     return Duration.ZERO;
   }
+
+  /**
+   * Whether nothing is in flight: a check that fails now would still fail after waiting, so polling
+   * may stop before {@link #assertTimeout()}. Always true for a synchronous cluster.
+   */
+  default boolean settled() {
+    return true;
+  }
+
+  /**
+   * chainsaw's cleanup at the end of a test: deletes what the test created and its namespace, so a
+   * cluster can be shared by the next test.
+   */
+  default void finishCase(String namespace) {}
 
   /** The API server refused a request; the message is what kubectl would print. */
   final class Rejected extends RuntimeException {

@@ -19,9 +19,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -32,17 +37,26 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Upstream's conformance corpus run against our renderer: the unit golden pairs (exact), and every
- * chainsaw e2e case step by step against a {@link Cluster} ({@link RenderCluster} here). A step
- * passes, fails, is a listed deliberate difference, is skipped (scripts, running pods), or waits
- * for the v1alpha1 conversion. The totals go to {@code target/conformance-summary.txt}, the details
- * to {@code target/conformance-report.txt}.
+ * Upstream's conformance corpus run against our product: the unit golden pairs (exact), and every
+ * chainsaw e2e case step by step against each selected {@link Cluster}: {@link RenderCluster} (the
+ * renderer in an emulated, synchronous cluster: a fast pre-check) and {@link MockApiCluster} (the
+ * real reconciler and admission handlers against fabric8's mock API server). A step passes, fails,
+ * is a listed deliberate difference, is skipped (scripts, running pods), or waits for the v1alpha1
+ * conversion. The totals per cluster go to {@code target/conformance-summary.txt}, the details to
+ * {@code target/conformance-report.txt}.
  */
 class ConformanceTest {
   static final Path ROOT = TestYaml.shared().resolve("conformance/upstream");
   private static final Differences DIFFERENCES = Differences.load();
   private static final CrdSchema CRD = CrdSchema.load();
-  private static final Summary SUMMARY = new Summary();
+  static final List<String> KNOWN_CLUSTERS = List.of("render", "mock");
+  private static final Map<String, Summary> SUMMARIES = new LinkedHashMap<>();
+
+  static {
+    for (String name : clusterNames()) {
+      SUMMARIES.put(name, new Summary(name));
+    }
+  }
 
   // ---------------------------------------------------------------- unit golden pairs
 
@@ -116,8 +130,8 @@ class ConformanceTest {
     } catch (RuntimeException e) {
       problems.add("error: " + e);
     }
-    SUMMARY.golden(id, problems);
-    Optional<Differences.Entry> diff = DIFFERENCES.difference(id, "");
+    SUMMARIES.values().forEach(sum -> sum.golden(id, problems));
+    Optional<Differences.Entry> diff = DIFFERENCES.difference(id, "", null);
     if (diff.isPresent()) {
       if (problems.isEmpty()) {
         fail(id + " is listed in differences.yaml but now matches: remove the entry");
@@ -164,19 +178,27 @@ class ConformanceTest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    if (SUMMARIES.containsKey("mock")) {
+      prestart(cases);
+    }
     List<DynamicNode> nodes = new ArrayList<>();
     nodes.add(
         DynamicTest.dynamicTest("differences.yaml names existing cases", () -> listed(cases)));
-    for (ChainsawCase c : cases) {
-      Execution exec = new Execution(c);
-      nodes.add(
-          DynamicContainer.dynamicContainer(
-              c.id(),
-              IntStream.range(0, c.steps().size())
-                  .mapToObj(
-                      i ->
-                          DynamicTest.dynamicTest(
-                              c.id() + " > " + c.steps().get(i).name(), () -> exec.step(i)))));
+    for (String cluster : SUMMARIES.keySet()) {
+      List<DynamicNode> perCase = new ArrayList<>();
+      for (ChainsawCase c : cases) {
+        Execution exec = new Execution(c, cluster);
+        perCase.add(
+            DynamicContainer.dynamicContainer(
+                c.id(),
+                IntStream.range(0, c.steps().size())
+                    .mapToObj(
+                        i ->
+                            DynamicTest.dynamicTest(
+                                cluster + " " + c.id() + " > " + c.steps().get(i).name(),
+                                () -> exec.step(i)))));
+      }
+      nodes.add(DynamicContainer.dynamicContainer(cluster, perCase));
     }
     return nodes.stream();
   }
@@ -186,6 +208,11 @@ class ConformanceTest {
     List<Differences.Entry> all = new ArrayList<>(DIFFERENCES.differences);
     all.addAll(DIFFERENCES.skips);
     for (Differences.Entry e : all) {
+      for (String cl : e.clusters()) {
+        if (!KNOWN_CLUSTERS.contains(cl)) {
+          unknown.add(e.caseId() + " cluster " + cl);
+        }
+      }
       boolean golden = GOLDEN.stream().anyMatch(g -> e.caseId().endsWith("/" + g));
       Optional<ChainsawCase> c = cases.stream().filter(x -> x.id().equals(e.caseId())).findFirst();
       if (!golden && c.isEmpty()) {
@@ -205,71 +232,164 @@ class ConformanceTest {
     }
   }
 
-  /** The operator's flags and the cluster's capabilities upstream's CI gives each suite. */
-  static OperatorConfig configFor(ChainsawCase c) {
+  /**
+   * The operator's flags and the cluster's capabilities upstream's CI gives each suite. Leader
+   * election is off (one replica). Cases labelled {@code sidecar: legacy} run on Kubernetes 1.28,
+   * the others on 1.36 where native sidecars exist, which {@code --native-sidecars} forces (so
+   * cases labelled {@code sidecar: native} get them whatever the detection says).
+   */
+  record Setup(List<String> flags, Capabilities capabilities, int serverMinor) {
+    OperatorConfig config() {
+      return OperatorConfig.parse(flags, Map.of()).withCapabilities(capabilities);
+    }
+
+    /** Cases with equal setups can share one operator, as a CI suite does. */
+    String key() {
+      return flags + " " + capabilities + " 1." + serverMinor;
+    }
+  }
+
+  static Setup setupFor(ChainsawCase c) {
     List<String> flags = new ArrayList<>();
+    flags.add("--leader-election=false");
     if (c.suite().equals("e2e-metadata-filters")) {
       flags.add("--annotations-filter=.*filter.out");
       flags.add("--annotations-filter=config.*.gke.io.*");
       flags.add("--labels-filter=.*filter.out");
     }
+    if (serverMinor(c) >= 29) {
+      flags.add("--native-sidecars=true");
+    }
     boolean routes = c.suite().equals("e2e-openshift");
     boolean createRbac = c.suite().equals("e2e-automatic-rbac");
-    // CI installs the Prometheus-operator CRDs for every suite.
+    // CI installs the Prometheus-operator CRDs for every suite, and upstream's install brings the
+    // TargetAllocator CRD.
     boolean prometheusCrds = true;
-    boolean nativeSidecars = !"legacy".equals(c.labels().get("sidecar"));
-    return OperatorConfig.parse(flags, Map.of())
-        .withCapabilities(new Capabilities(routes, prometheusCrds, createRbac, nativeSidecars));
+    boolean targetAllocators = true;
+    int minor = serverMinor(c);
+    return new Setup(
+        List.copyOf(flags),
+        new Capabilities(routes, prometheusCrds, createRbac, minor >= 29, targetAllocators),
+        minor);
   }
 
-  /** Makes the cluster one case runs against, given the operator settings of its suite. */
-  interface ClusterFactory {
-    Cluster create(OperatorConfig cfg, ChainsawCase test);
+  /** The Kubernetes minor version a case runs on: CI's lowest for legacy sidecars, else highest. */
+  static int serverMinor(ChainsawCase c) {
+    return "legacy".equals(c.labels().get("sidecar")) ? 28 : 36;
   }
 
   /**
-   * The cluster implementation, chosen with {@code -Dtelescope.conformance.cluster}: {@code render}
-   * (default) is {@link RenderCluster}. A cluster backed by the real operator (fabric8 mock server)
-   * is added here as another case.
+   * The cluster implementations to run, chosen with {@code -Dtelescope.conformance.cluster}: a
+   * comma-separated list of {@code render} ({@link RenderCluster}) and {@code mock} ({@link
+   * MockApiCluster}); both by default.
    */
-  static ClusterFactory clusters() {
-    String kind = System.getProperty("telescope.conformance.cluster", "render");
-    return switch (kind) {
-      case "render" -> (cfg, test) -> new RenderCluster(cfg, CRD, null);
-      default ->
-          throw new IllegalArgumentException(
-              "unknown -Dtelescope.conformance.cluster=" + kind + " (known: render)");
+  static List<String> clusterNames() {
+    String value = System.getProperty("telescope.conformance.cluster", "render,mock");
+    List<String> out = new ArrayList<>();
+    for (String name : value.split(",")) {
+      String n = name.trim();
+      if (!KNOWN_CLUSTERS.contains(n)) {
+        throw new IllegalArgumentException(
+            "unknown -Dtelescope.conformance.cluster=" + n + " (known: " + KNOWN_CLUSTERS + ")");
+      }
+      if (!out.contains(n)) {
+        out.add(n);
+      }
+    }
+    return out;
+  }
+
+  /** Mock clusters by setup: one operator per suite-like setup, shared by its cases in turn. */
+  private static final Map<String, Future<MockApiCluster>> MOCKS = new LinkedHashMap<>();
+
+  /** Starts mock clusters one after the other in the background, while other cases run. */
+  private static final ExecutorService STARTER =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "conformance-mock-starter");
+            t.setDaemon(true);
+            return t;
+          });
+
+  /** Queues the start of every mock cluster the cases need, in the order they need them. */
+  private static void prestart(List<ChainsawCase> cases) {
+    for (ChainsawCase c : cases) {
+      mock(setupFor(c));
+    }
+  }
+
+  private static Future<MockApiCluster> mock(Setup setup) {
+    synchronized (MOCKS) {
+      return MOCKS.computeIfAbsent(
+          setup.key(),
+          k -> STARTER.submit(() -> new MockApiCluster(setup.config(), CRD, setup.serverMinor())));
+    }
+  }
+
+  /**
+   * The named cluster one case runs against: a fresh {@link RenderCluster}, or the {@link
+   * MockApiCluster} of the case's setup (started ahead of use; {@link Cluster#finishCase} cleans up
+   * between cases).
+   */
+  static Cluster clusterFor(String name, Setup setup) {
+    return switch (name) {
+      case "render" -> new RenderCluster(setup.config(), CRD, null);
+      case "mock" -> {
+        try {
+          yield mock(setup).get();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while starting a mock cluster", e);
+        } catch (ExecutionException e) {
+          throw new IllegalStateException("starting the mock cluster failed", e.getCause());
+        }
+      }
+      default -> throw new IllegalArgumentException("unknown cluster " + name);
     };
   }
 
-  /** One case's cluster and runner, created when its first step runs. */
+  /** One case's cluster and runner, set up when its first step runs, cleaned up after its last. */
   private static final class Execution {
     private final ChainsawCase test;
+    private final String clusterName;
+    private Cluster cluster;
+    private String namespace;
     private CaseRunner runner;
 
-    Execution(ChainsawCase test) {
+    Execution(ChainsawCase test, String clusterName) {
       this.test = test;
+      this.clusterName = clusterName;
     }
 
     void step(int i) {
+      try {
+        run(i);
+      } finally {
+        if (i == test.steps().size() - 1) {
+          finish();
+        }
+      }
+    }
+
+    private void run(int i) {
       ChainsawCase.Step step = test.steps().get(i);
-      Optional<Differences.Entry> skip = DIFFERENCES.skip(test.id(), step.name());
-      Optional<Differences.Entry> diff = DIFFERENCES.difference(test.id(), step.name());
+      Optional<Differences.Entry> skip = DIFFERENCES.skip(test.id(), step.name(), clusterName);
+      Optional<Differences.Entry> diff =
+          DIFFERENCES.difference(test.id(), step.name(), clusterName);
       CaseRunner.StepResult r;
       try {
         if (runner == null) {
-          OperatorConfig cfg = configFor(test);
-          Cluster cluster = clusters().create(cfg, test);
-          String ns = test.namespace() != null ? test.namespace() : "chainsaw-" + test.name();
-          cluster.createNamespace(ns);
-          int minor = "legacy".equals(test.labels().get("sidecar")) ? 28 : 36;
+          Setup setup = setupFor(test);
+          cluster = clusterFor(clusterName, setup);
+          namespace = test.namespace() != null ? test.namespace() : "chainsaw-" + test.name();
+          cluster.createNamespace(namespace);
           runner =
               new CaseRunner(
                   test,
                   cluster,
-                  ns,
-                  Map.of("collectorVersion", TextNode.valueOf(cfg.collectorVersion())),
-                  minor);
+                  namespace,
+                  Map.of("collectorVersion", TextNode.valueOf(setup.config().collectorVersion())),
+                  setup.serverMinor());
         }
         r = runner.run(step, skip.isEmpty());
       } catch (RuntimeException e) {
@@ -277,17 +397,16 @@ class ConformanceTest {
             new CaseRunner.StepResult(
                 step.name(), CaseRunner.Outcome.FAIL, List.of("error: " + e), List.of());
       }
-      SUMMARY.step(test, r, diff.orElse(null), skip.orElse(null));
+      SUMMARIES.get(clusterName).step(test, r, diff.orElse(null), skip.orElse(null));
       String details = String.join("\n  ", r.messages());
+      String where = "[" + clusterName + "] " + test.id() + " " + step.name();
       if (skip.isPresent()) {
         Assumptions.abort("skipped: " + skip.get().reason());
       }
       if (diff.isPresent()) {
         if (r.outcome() == CaseRunner.Outcome.PASS) {
           fail(
-              test.id()
-                  + " "
-                  + step.name()
+              where
                   + " is listed as a deliberate difference but passes: remove it from"
                   + " differences.yaml");
         }
@@ -297,18 +416,46 @@ class ConformanceTest {
         case PASS, SETUP -> {}
         case SKIPPED -> Assumptions.abort("skipped: " + String.join("; ", r.notes()));
         case PENDING -> Assumptions.abort(details);
-        case FAIL -> fail(test.id() + " " + step.name() + ":\n  " + details);
+        case FAIL -> fail(where + ":\n  " + details);
+      }
+    }
+
+    private void finish() {
+      Cluster c = cluster;
+      cluster = null;
+      runner = null;
+      if (c != null) {
+        c.finishCase(namespace);
       }
     }
   }
 
   @AfterAll
   static void writeSummary() throws IOException {
-    String line = SUMMARY.line();
-    System.out.println(line);
+    List<Future<MockApiCluster>> mocks;
+    synchronized (MOCKS) {
+      mocks = new ArrayList<>(MOCKS.values());
+      MOCKS.clear();
+    }
+    for (Future<MockApiCluster> m : mocks) {
+      try {
+        m.get().close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException e) {
+        // It never started: nothing to close.
+      }
+    }
+    StringBuilder lines = new StringBuilder();
+    StringBuilder report = new StringBuilder();
+    for (Summary s : SUMMARIES.values()) {
+      System.out.println(s.line());
+      lines.append(s.line()).append('\n');
+      report.append(s.report()).append("\n\n");
+    }
     Path target = Path.of("target");
     Files.createDirectories(target);
-    Files.writeString(target.resolve("conformance-summary.txt"), line + "\n");
-    Files.writeString(target.resolve("conformance-report.txt"), SUMMARY.report());
+    Files.writeString(target.resolve("conformance-summary.txt"), lines.toString());
+    Files.writeString(target.resolve("conformance-report.txt"), report.toString());
   }
 }

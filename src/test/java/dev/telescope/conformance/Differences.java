@@ -15,13 +15,16 @@ import java.util.Set;
  * {@code conformance/differences.yaml}: the cases and steps where we knowingly do not match
  * upstream ({@code differences}, each with its reason; they count as not passing) and those that
  * cannot be checked without a real cluster ({@code skips}). An entry without {@code steps} covers
- * every step of the case.
+ * every step of the case; one without {@code clusters} covers every cluster implementation ({@code
+ * render}, {@code mock}).
  */
 final class Differences {
   /** One entry. */
-  record Entry(String caseId, Set<String> steps, String reason) {
-    boolean covers(String id, String step) {
-      return caseId.equals(id) && (steps.isEmpty() || steps.contains(step));
+  record Entry(String caseId, Set<String> steps, Set<String> clusters, String reason) {
+    boolean covers(String id, String step, String cluster) {
+      return caseId.equals(id)
+          && (steps.isEmpty() || steps.contains(step))
+          && (clusters.isEmpty() || cluster == null || clusters.contains(cluster));
     }
   }
 
@@ -50,16 +53,21 @@ final class Differences {
     for (JsonNode e : list) {
       Set<String> steps = new LinkedHashSet<>();
       e.path("steps").forEach(s -> steps.add(s.asText()));
-      out.add(new Entry(e.path("case").asText(), steps, e.path("reason").asText().trim()));
+      Set<String> clusters = new LinkedHashSet<>();
+      e.path("clusters").forEach(s -> clusters.add(s.asText()));
+      out.add(
+          new Entry(e.path("case").asText(), steps, clusters, e.path("reason").asText().trim()));
     }
     return out;
   }
 
-  Optional<Entry> difference(String caseId, String step) {
-    return differences.stream().filter(e -> e.covers(caseId, step)).findFirst();
+  /** The difference listed for a step on a cluster ({@code null}: on any cluster). */
+  Optional<Entry> difference(String caseId, String step, String cluster) {
+    return differences.stream().filter(e -> e.covers(caseId, step, cluster)).findFirst();
   }
 
-  Optional<Entry> skip(String caseId, String step) {
-    return skips.stream().filter(e -> e.covers(caseId, step)).findFirst();
+  /** The skip listed for a step on a cluster ({@code null}: on any cluster). */
+  Optional<Entry> skip(String caseId, String step, String cluster) {
+    return skips.stream().filter(e -> e.covers(caseId, step, cluster)).findFirst();
   }
 }

@@ -523,7 +523,7 @@ final class RenderCluster implements Cluster {
     return Set.of("Deployment", "StatefulSet", "DaemonSet").contains(o.path("kind").asText());
   }
 
-  private static String podTemplateHash(JsonNode workload) {
+  static String podTemplateHash(JsonNode workload) {
     int replicas =
         "DaemonSet".equals(workload.path("kind").asText())
             ? 1
@@ -627,8 +627,11 @@ final class RenderCluster implements Cluster {
   }
 
   static boolean isCollector(JsonNode o) {
-    return CR_KIND.equals(o.path("kind").asText())
-        && CR_GROUP.equals(group(o.path("apiVersion").asText()));
+    return isCollectorKind(o.path("apiVersion").asText(), o.path("kind").asText());
+  }
+
+  static boolean isCollectorKind(String apiVersion, String kind) {
+    return CR_KIND.equals(kind) && CR_GROUP.equals(group(apiVersion));
   }
 
   private JsonNode view(ObjectNode o, String apiVersion) {

@@ -35,8 +35,16 @@ final class Summary {
     }
   }
 
+  private final String cluster;
   private final List<Golden> golden = new ArrayList<>();
   private final Map<String, List<Row>> rows = new LinkedHashMap<>();
+
+  /**
+   * @param cluster the cluster implementation the e2e rows ran on ({@code render}, {@code mock})
+   */
+  Summary(String cluster) {
+    this.cluster = cluster;
+  }
 
   synchronized void golden(String id, List<String> problems) {
     golden.add(new Golden(id, problems));
@@ -86,8 +94,9 @@ final class Summary {
       }
     }
     return String.format(
-        "conformance: golden %d/%d, e2e steps %d/%d passed (cases %d/%d), %d deliberate"
+        "conformance[%s]: golden %d/%d, e2e steps %d/%d passed (cases %d/%d), %d deliberate"
             + " differences, %d skipped (script/needs pods), %d pending conversion",
+        cluster,
         goldenOk,
         golden.size(),
         passed,

@@ -5,10 +5,11 @@
  * dev.telescope.conformance.Jmes}) is chainsaw's assertion semantics over JSON trees. {@link
  * dev.telescope.conformance.ConformanceTest} reads every {@code chainsaw-test.yaml} ({@link
  * dev.telescope.conformance.ChainsawCase}) and runs it step by step ({@link
- * dev.telescope.conformance.CaseRunner}) against a {@link dev.telescope.conformance.Cluster}: today
- * the in-memory {@link dev.telescope.conformance.RenderCluster}; a cluster running the real
- * operator against fabric8's mock server implements the same interface and is selected in {@code
- * ConformanceTest.clusters()}. Known, deliberate differences and unverifiable steps are listed in
- * {@code src/test/resources/conformance/differences.yaml}.
+ * dev.telescope.conformance.CaseRunner}) against each {@link dev.telescope.conformance.Cluster}:
+ * the in-memory {@link dev.telescope.conformance.RenderCluster} (renderer plus emulated reconciler,
+ * a fast pre-check) and {@link dev.telescope.conformance.MockApiCluster} (the real reconciler and
+ * admission handlers against fabric8's mock API server), selected in {@code
+ * ConformanceTest.clusterNames()}. Known, deliberate differences and unverifiable steps are listed
+ * in {@code src/test/resources/conformance/differences.yaml}, per cluster where they differ.
  */
 package dev.telescope.conformance;

@@ -17,7 +17,7 @@ class HttpRouteBuilderTest {
 
   static OperatorConfig gateway() {
     return OperatorConfig.parse(List.of(), Map.of())
-        .withCapabilities(new Capabilities(false, false, false, false, true));
+        .withCapabilities(new Capabilities(false, false, false, false, false, true));
   }
 
   static OpenTelemetryCollector fixture(String file) {
