@@ -39,10 +39,4 @@ public record Capabilities(
 
   /** Nothing optional: what a bare cluster without the optional APIs offers. */
   public static final Capabilities NONE = new Capabilities(false, false, false, false, false);
-
-  /** Without the TargetAllocator API. */
-  public Capabilities(
-      boolean openShiftRoutes, boolean prometheusCrds, boolean createRbac, boolean nativeSidecars) {
-    this(openShiftRoutes, prometheusCrds, createRbac, nativeSidecars, false);
-  }
 }
