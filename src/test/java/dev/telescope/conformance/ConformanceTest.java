@@ -266,10 +266,13 @@ class ConformanceTest {
     // TargetAllocator CRD.
     boolean prometheusCrds = true;
     boolean targetAllocators = true;
+    // ... and the Gateway API CRDs.
+    boolean gatewayApi = true;
     int minor = serverMinor(c);
     return new Setup(
         List.copyOf(flags),
-        new Capabilities(routes, prometheusCrds, createRbac, minor >= 29, targetAllocators),
+        new Capabilities(
+            routes, prometheusCrds, createRbac, minor >= 29, targetAllocators, gatewayApi),
         minor);
   }
 

@@ -192,6 +192,9 @@ final class MockApiCluster implements Cluster, AutoCloseable {
       if (cfg.capabilities().targetAllocators()) {
         installCrd(c, "opentelemetry.io", "v1alpha1", "TargetAllocator");
       }
+      if (cfg.capabilities().gatewayApi()) {
+        installCrd(c, "gateway.networking.k8s.io", "v1", "HTTPRoute");
+      }
       l = new InformerCollectorLookup(c, cfg.watchNamespaces()).start();
       e = new KubernetesSidecarEvents(c);
       this.client = c;
@@ -217,6 +220,9 @@ final class MockApiCluster implements Cluster, AutoCloseable {
     Set<String> missing = new LinkedHashSet<>();
     if (!cfg.capabilities().openShiftRoutes()) {
       missing.add("Route");
+    }
+    if (!cfg.capabilities().gatewayApi()) {
+      missing.add("HTTPRoute");
     }
     if (!cfg.capabilities().prometheusCrds()) {
       missing.add("ServiceMonitor");
