@@ -70,7 +70,11 @@ public final class FaultyDispatcher extends KubernetesCrudDispatcher {
     }
   }
 
+  /** One request as the API server saw it; {@code userAgent} tells the clients apart. */
+  public record Seen(String method, String path, String userAgent) {}
+
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
+  private final List<Seen> seen = new CopyOnWriteArrayList<>();
   private final Set<WebSocket> watches = ConcurrentHashMap.newKeySet();
   private final AtomicInteger watchesOpened = new AtomicInteger();
 
@@ -153,8 +157,15 @@ public final class FaultyDispatcher extends KubernetesCrudDispatcher {
     return n;
   }
 
+  /** Every request received so far, in order. */
+  public List<Seen> requests() {
+    return List.copyOf(seen);
+  }
+
   @Override
   public MockResponse dispatch(RecordedRequest request) {
+    String ua = request.getHeader("User-Agent");
+    seen.add(new Seen(request.getMethod(), request.getPath(), ua == null ? "" : ua));
     for (Fault f : faults) {
       if (f.matches(request) && f.remaining.getAndDecrement() > 0) {
         f.hits.incrementAndGet();
