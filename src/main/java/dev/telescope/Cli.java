@@ -29,6 +29,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,7 +97,20 @@ final class Cli {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot listen on health port " + base.healthPort(), e);
       }
-      Capabilities detected = detectWithRetry(client);
+      // Until everything below is up, /readyz must fail: a ready pod gets webhook traffic, and the
+      // webhook does not listen before the API server has answered.
+      AtomicReference<String> starting =
+          new AtomicReference<>(
+              "connecting to the Kubernetes API server at " + client.getMasterUrl());
+      health.addReadinessCheck("startup", () -> Optional.ofNullable(starting.get()));
+      Capabilities detected;
+      try {
+        detected = detectWithRetry(client, starting::set);
+      } catch (RuntimeException e) {
+        health.close();
+        throw e;
+      }
+      starting.set("starting the " + (webhook ? "webhook" : "reconciler"));
       Running r = new Running(base.withCapabilities(detected));
       r.health = health;
       r.closeables.add(health);
@@ -137,6 +152,7 @@ final class Cli {
           r.cfg.operatorVersion(),
           reconciler ? " reconciler" : "",
           webhook ? " webhook on :" + r.server.port() : "");
+      starting.set(null);
       return r;
     }
 
@@ -200,18 +216,26 @@ final class Cli {
      * starts before its API server must wait, not crash-loop.
      */
     static Capabilities detectWithRetry(KubernetesClient client) {
+      return detectWithRetry(client, problem -> {});
+    }
+
+    /** As {@link #detectWithRetry(KubernetesClient)}, telling {@code progress} each failure. */
+    static Capabilities detectWithRetry(KubernetesClient client, Consumer<String> progress) {
       long delay = 1000;
       for (int attempt = 1; ; attempt++) {
         try {
           client.getKubernetesVersion();
           return CapabilityDetector.detect(client);
         } catch (RuntimeException e) {
-          LOG.error(
-              "cannot reach the Kubernetes API server at {} (attempt {}): {}; retrying in {} s",
-              client.getMasterUrl(),
-              attempt,
-              e.getMessage(),
-              delay / 1000);
+          String problem =
+              "cannot reach the Kubernetes API server at "
+                  + client.getMasterUrl()
+                  + " (attempt "
+                  + attempt
+                  + "): "
+                  + reason(e);
+          progress.accept(problem);
+          LOG.error("{}; retrying in {} s", problem, delay / 1000);
           try {
             Thread.sleep(delay);
           } catch (InterruptedException ie) {
@@ -221,6 +245,56 @@ final class Cli {
           delay = Math.min(delay * 2, 30_000);
         }
       }
+    }
+
+    /**
+     * Why a request failed, in words: fabric8 wraps connection errors as "An error has occurred."
+     * around JDK exceptions that mostly carry no message, so the kind of failure is told from the
+     * exception types, with the chain kept in brackets for whoever digs deeper.
+     */
+    static String reason(Throwable e) {
+      List<String> chain = new ArrayList<>();
+      String words = null;
+      String firstMessage = null;
+      for (Throwable t = e; t != null && chain.size() < 8; t = t.getCause()) {
+        chain.add(t.getClass().getSimpleName());
+        String m = t.getMessage();
+        if (firstMessage == null
+            && m != null
+            && !m.isBlank()
+            && !m.startsWith("An error has occurred")) {
+          firstMessage = m;
+        }
+        if (words == null) {
+          words = words(t);
+        }
+        if (t.getCause() == t) {
+          break;
+        }
+      }
+      String what = words != null ? words : firstMessage != null ? firstMessage : "request failed";
+      if (words != null && firstMessage != null) {
+        what += ": " + firstMessage;
+      }
+      return what + " (" + String.join(" <- ", chain) + ")";
+    }
+
+    private static String words(Throwable t) {
+      if (t instanceof java.net.ConnectException) {
+        return "connection refused or host unreachable";
+      }
+      if (t instanceof java.net.UnknownHostException
+          || t instanceof java.nio.channels.UnresolvedAddressException) {
+        return "the host name does not resolve";
+      }
+      if (t instanceof java.net.http.HttpTimeoutException
+          || t instanceof java.net.SocketTimeoutException) {
+        return "timed out";
+      }
+      if (t instanceof javax.net.ssl.SSLException) {
+        return "TLS failed";
+      }
+      return null;
     }
 
     @Override

@@ -16,10 +16,12 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.Load;
@@ -89,9 +91,36 @@ public final class ConfigYaml {
     }
   }
 
+  /**
+   * The largest config text read, in characters: the API server's own request limit. Longer text is
+   * refused before parsing, so an oversized string costs nothing.
+   */
+  public static final int MAX_TEXT_CHARS = 3 * 1024 * 1024;
+
+  /**
+   * How deep a config may nest. Jackson refuses to write JSON nested deeper than 1000 levels, and
+   * the config sits a few levels down in the CR, so a deeper tree could be read here and then fail
+   * wherever the CR is written; no real collector config comes close.
+   */
+  public static final int MAX_DEPTH = 500;
+
+  /**
+   * How many values anchors and aliases may add to a config when they are expanded. An alias is a
+   * reference in YAML but a copy in JSON, so a few hundred bytes of nested aliases ("billion
+   * laughs") would expand into billions of values; Go's yaml.v3 refuses excessive aliasing too.
+   */
+  public static final int MAX_ALIAS_EXPANSION = 100_000;
+
   private static Parsed parseUnguarded(String text) {
     if (text == null) {
       return invalid("config is missing");
+    }
+    if (text.length() > MAX_TEXT_CHARS) {
+      return invalid(
+          "config is "
+              + text.length()
+              + " characters long, more than the limit of "
+              + MAX_TEXT_CHARS);
     }
     Object loaded;
     try {
@@ -107,7 +136,9 @@ public final class ConfigYaml {
     }
     JsonNode tree;
     try {
-      tree = toTree(loaded);
+      tree = new TreeBuilder().toTree(loaded, 0, false);
+    } catch (TooComplex e) {
+      return invalid(e.getMessage());
     } catch (IllegalArgumentException e) {
       return invalid("config cannot be represented as JSON: " + e.getMessage());
     }
@@ -197,7 +228,7 @@ public final class ConfigYaml {
         .setAllowDuplicateKeys(false)
         .setAllowRecursiveKeys(false)
         .setMaxAliasesForCollections(100)
-        .setCodePointLimit(3 * 1024 * 1024)
+        .setCodePointLimit(MAX_TEXT_CHARS)
         .build();
   }
 
@@ -205,23 +236,63 @@ public final class ConfigYaml {
     return new Parsed(Optional.empty(), Optional.of(why));
   }
 
-  private static JsonNode toTree(Object value) {
+  /** A loaded document too deep or too alias-heavy to turn into JSON; the message says which. */
+  private static final class TooComplex extends RuntimeException {
+    TooComplex(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /**
+   * Turns what the YAML loader built into a JSON tree. The loader shares one Java object between an
+   * anchor and its aliases; here each use becomes a copy, so copies made through a shared object
+   * are counted against {@link #MAX_ALIAS_EXPANSION}, and an object that contains itself is
+   * refused.
+   */
+  private static final class TreeBuilder {
+    private final Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<Object> open = Collections.newSetFromMap(new IdentityHashMap<>());
+    private long expanded;
+
+    JsonNode toTree(Object value, int depth, boolean aliased) {
+      if (aliased && ++expanded > MAX_ALIAS_EXPANSION) {
+        throw new TooComplex(
+            "config uses anchors and aliases that expand to more than "
+                + MAX_ALIAS_EXPANSION
+                + " values");
+      }
+      if (value instanceof Map<?, ?> || value instanceof Collection<?>) {
+        if (depth >= MAX_DEPTH) {
+          throw new TooComplex("config is nested more than " + MAX_DEPTH + " levels deep");
+        }
+        if (!open.add(value)) {
+          throw new TooComplex("config contains an alias to a mapping or list that contains it");
+        }
+        boolean shared = aliased || !seen.add(value);
+        try {
+          if (value instanceof Map<?, ?> map) {
+            ObjectNode object = NODES.objectNode();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+              object.set(String.valueOf(e.getKey()), toTree(e.getValue(), depth + 1, shared));
+            }
+            return object;
+          }
+          ArrayNode array = NODES.arrayNode();
+          for (Object item : (Collection<?>) value) {
+            array.add(toTree(item, depth + 1, shared));
+          }
+          return array;
+        } finally {
+          open.remove(value);
+        }
+      }
+      return scalar(value);
+    }
+  }
+
+  private static JsonNode scalar(Object value) {
     if (value == null) {
       return NODES.nullNode();
-    }
-    if (value instanceof Map<?, ?> map) {
-      ObjectNode object = NODES.objectNode();
-      for (Map.Entry<?, ?> e : map.entrySet()) {
-        object.set(String.valueOf(e.getKey()), toTree(e.getValue()));
-      }
-      return object;
-    }
-    if (value instanceof Collection<?> items) {
-      ArrayNode array = NODES.arrayNode();
-      for (Object item : items) {
-        array.add(toTree(item));
-      }
-      return array;
     }
     if (value instanceof String s) {
       return NODES.textNode(s);
@@ -251,7 +322,7 @@ public final class ConfigYaml {
       return NODES.textNode(Base64.getEncoder().encodeToString(bytes));
     }
     if (value instanceof Optional<?> opt) {
-      return toTree(opt.orElse(null));
+      return scalar(opt.orElse(null));
     }
     return NODES.textNode(String.valueOf(value));
   }

@@ -496,6 +496,12 @@ public final class Validation {
 
   /** Why a v1alpha1 config string is not a config: the YAML error, or what it is instead. */
   static String whyNotAConfig(String text) {
+    if (text.length() > dev.telescope.api.ConfigYaml.MAX_TEXT_CHARS) {
+      return "it is "
+          + text.length()
+          + " characters long, more than the limit of "
+          + dev.telescope.api.ConfigYaml.MAX_TEXT_CHARS;
+    }
     try {
       JsonNode n = new YAMLMapper().readTree(text);
       if (n == null || n.isNull() || n.isMissingNode()) {
@@ -507,7 +513,10 @@ public final class Validation {
       if (!n.isObject()) {
         return "it is a " + n.getNodeType().toString().toLowerCase(Locale.ROOT) + ", not a map";
       }
-      return "it is not a valid collector config";
+      // A mapping that still failed: too deep, too many aliases, or the wrong shape.
+      return dev.telescope.api.ConfigYaml.parse(text)
+          .error()
+          .orElse("it is not a valid collector config");
     } catch (JsonProcessingException e) {
       String msg = parserProblem(e.getOriginalMessage());
       var loc = e.getLocation();

@@ -2,13 +2,17 @@ package dev.telescope.reconciler;
 
 import dev.telescope.api.v1beta1.OpenTelemetryCollector;
 import dev.telescope.config.OperatorConfig;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,16 +26,72 @@ public final class OperatorRuntime implements AutoCloseable {
   private final Operator operator;
   private final Applier applier;
   private final CollectorReconciler reconciler;
+  private final KubernetesClient client;
+  private final OperatorConfig cfg;
+  private final String identity;
+  private final AtomicBoolean closing;
+  private final AtomicBoolean leading;
+  private final LeaseWatchdog watchdog;
 
-  private OperatorRuntime(Operator operator, Applier applier, CollectorReconciler reconciler) {
+  private OperatorRuntime(
+      Operator operator,
+      Applier applier,
+      CollectorReconciler reconciler,
+      KubernetesClient client,
+      OperatorConfig cfg,
+      String identity,
+      AtomicBoolean closing,
+      AtomicBoolean leading,
+      LeaseWatchdog watchdog) {
     this.operator = operator;
     this.applier = applier;
     this.reconciler = reconciler;
+    this.client = client;
+    this.cfg = cfg;
+    this.identity = identity;
+    this.closing = closing;
+    this.leading = leading;
+    this.watchdog = watchdog;
+  }
+
+  /**
+   * Leader-election timing, and what happens when the lease is lost while running.
+   *
+   * @param leaseDuration how long a lease holds without renewal; a stand-by takes over after it
+   * @param renewDeadline how long the leader keeps trying to renew before it gives up
+   * @param retryPeriod how often candidates try to acquire, and the leader to renew
+   * @param onLeadershipLost runs when the lease is lost other than by {@link #close()}: a replica
+   *     that lost its lease must stop reconciling at once, so by default the process exits and
+   *     Kubernetes restarts it as a stand-by
+   */
+  public record LeaderElectionSettings(
+      Duration leaseDuration,
+      Duration renewDeadline,
+      Duration retryPeriod,
+      Runnable onLeadershipLost) {
+    /** The usual Kubernetes controller timings (15 s, 10 s, 2 s); exit on a lost lease. */
+    public static LeaderElectionSettings defaults() {
+      return new LeaderElectionSettings(
+          LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+          LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+          LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+          OperatorRuntime::exitProcess);
+    }
   }
 
   /** Reconciles run so far. */
   public long reconciles() {
     return reconciler.reconciles();
+  }
+
+  /** Whether this replica holds the leader lease (always true without leader election). */
+  public boolean isLeader() {
+    return !cfg.leaderElection() || leading.get();
+  }
+
+  /** This replica's leader-election identity. */
+  public String identity() {
+    return identity;
   }
 
   /**
@@ -55,10 +115,39 @@ public final class OperatorRuntime implements AutoCloseable {
       Duration resync,
       Optional<String> identity,
       io.javaoperatorsdk.operator.api.monitoring.Metrics metrics) {
+    return start(client, cfg, resync, identity, metrics, LeaderElectionSettings.defaults());
+  }
+
+  /** As above, with leader-election timings (tests use short leases). */
+  public static OperatorRuntime start(
+      KubernetesClient client,
+      OperatorConfig cfg,
+      Duration resync,
+      Optional<String> identity,
+      io.javaoperatorsdk.operator.api.monitoring.Metrics metrics,
+      LeaderElectionSettings election) {
     Applier applier = new Applier(client);
+    // A known identity (not one JOSDK makes up) lets close() release the lease it holds.
+    String id = identity.filter(s -> !s.isBlank()).orElseGet(() -> UUID.randomUUID().toString());
     EventRecorder events = new EventRecorder(client, identity.orElse("telescope"));
     CollectorReconciler reconciler =
         new CollectorReconciler(cfg, applier, events, Clock.systemUTC());
+    AtomicBoolean closing = new AtomicBoolean();
+    AtomicBoolean leading = new AtomicBoolean();
+    Runnable lost =
+        () -> {
+          boolean was = leading.getAndSet(false);
+          if (!closing.get() && was) {
+            LOG.error(
+                "{} lost the leader lease {}/{}; stopping so that only one replica reconciles",
+                id,
+                cfg.operatorNamespace(),
+                cfg.leaderElectionLeaseName());
+            election.onLeadershipLost().run();
+          }
+        };
+    LeaseWatchdog watchdog =
+        cfg.leaderElection() ? new LeaseWatchdog(client, cfg, id, election, leading, lost) : null;
     Operator operator =
         new Operator(
             o -> {
@@ -75,11 +164,32 @@ public final class OperatorRuntime implements AutoCloseable {
                   .withConcurrentReconciliationThreads(
                       Math.max(2, Runtime.getRuntime().availableProcessors() * 2));
               if (cfg.leaderElection()) {
+                // JOSDK's own "exit on stop leading" also fires when the operator is stopped
+                // on purpose: from the shutdown hook System.exit blocks forever, so a pod
+                // being deleted would hang until SIGKILL. We exit only on a real loss.
+                LeaderCallbacks callbacks =
+                    new LeaderCallbacks(
+                        () -> {
+                          leading.set(true);
+                          watchdog.leading();
+                          LOG.info(
+                              "{} holds the leader lease {}/{}: reconciling",
+                              id,
+                              cfg.operatorNamespace(),
+                              cfg.leaderElectionLeaseName());
+                        },
+                        lost,
+                        leader -> LOG.info("the reconciling replica is now {}", leader));
                 o.withLeaderElectionConfiguration(
                     new LeaderElectionConfiguration(
                         cfg.leaderElectionLeaseName(),
                         cfg.operatorNamespace(),
-                        identity.orElse(null)));
+                        election.leaseDuration(),
+                        election.renewDeadline(),
+                        election.retryPeriod(),
+                        id,
+                        callbacks,
+                        false));
               }
             });
     operator.register(
@@ -101,7 +211,124 @@ public final class OperatorRuntime implements AutoCloseable {
         });
     operator.start();
     LOG.info("reconciler started for {}", OpenTelemetryCollector.class.getSimpleName());
-    return new OperatorRuntime(operator, applier, reconciler);
+    return new OperatorRuntime(
+        operator, applier, reconciler, client, cfg, id, closing, leading, watchdog);
+  }
+
+  /**
+   * Confirms, every retry period, that this replica's renewals of the lease really land. fabric8's
+   * elector checks its renew deadline only between attempts, and one attempt may take far longer:
+   * the client retries a failing request with back-off for about 20 seconds. Meanwhile the lease
+   * expires, a stand-by takes over, and two replicas would reconcile at once. So a separate probe
+   * (no retries, short timeout) reads the lease; when its renew time is older than the renew
+   * deadline, or another replica holds it, the lease counts as lost.
+   */
+  static final class LeaseWatchdog implements AutoCloseable {
+    private final KubernetesClient probe;
+    private final OperatorConfig cfg;
+    private final String id;
+    private final LeaderElectionSettings election;
+    private final AtomicBoolean leading;
+    private final Runnable lost;
+    private final java.util.concurrent.ScheduledExecutorService timer;
+    private volatile java.time.Instant renewedAt = java.time.Instant.now();
+
+    LeaseWatchdog(
+        KubernetesClient client,
+        OperatorConfig cfg,
+        String id,
+        LeaderElectionSettings election,
+        AtomicBoolean leading,
+        Runnable lost) {
+      int timeout = (int) Math.max(100, election.retryPeriod().toMillis());
+      this.probe =
+          new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+              .withConfig(
+                  new io.fabric8.kubernetes.client.ConfigBuilder(client.getConfiguration())
+                      .withRequestRetryBackoffLimit(0)
+                      .withRequestTimeout(timeout)
+                      .withConnectionTimeout(timeout)
+                      .build())
+              .build();
+      this.cfg = cfg;
+      this.id = id;
+      this.election = election;
+      this.leading = leading;
+      this.lost = lost;
+      this.timer =
+          java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "telescope-lease-watchdog");
+                t.setDaemon(true);
+                return t;
+              });
+      long period = Math.max(50, election.retryPeriod().toMillis());
+      timer.scheduleWithFixedDelay(
+          this::checkQuietly, period, period, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** Called when the lease was just acquired. */
+    void leading() {
+      renewedAt = java.time.Instant.now();
+    }
+
+    private void checkQuietly() {
+      try {
+        check();
+      } catch (RuntimeException e) {
+        LOG.debug("lease check failed", e);
+      }
+    }
+
+    void check() {
+      if (!leading.get()) {
+        return;
+      }
+      try {
+        Lease lease =
+            probe
+                .leases()
+                .inNamespace(cfg.operatorNamespace())
+                .withName(cfg.leaderElectionLeaseName())
+                .get();
+        String holder =
+            lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
+        if (lease != null && holder != null && !id.equals(holder)) {
+          LOG.error("the leader lease is now held by {}", holder);
+          lost.run();
+          return;
+        }
+        java.time.ZonedDateTime renewed = lease == null ? null : lease.getSpec().getRenewTime();
+        if (id.equals(holder) && renewed != null && renewed.toInstant().isAfter(renewedAt)) {
+          renewedAt = renewed.toInstant();
+        }
+      } catch (RuntimeException e) {
+        LOG.debug("cannot read the leader lease: {}", e.getMessage());
+      }
+      // Renew times are written with this replica's own clock, so no skew enters the comparison.
+      Duration stale = Duration.between(renewedAt, java.time.Instant.now());
+      if (stale.compareTo(election.renewDeadline()) > 0) {
+        LOG.error(
+            "the leader lease was last renewed {} ms ago (renew deadline {} ms)",
+            stale.toMillis(),
+            election.renewDeadline().toMillis());
+        lost.run();
+      }
+    }
+
+    @Override
+    public void close() {
+      timer.shutdownNow();
+      probe.close();
+    }
+  }
+
+  private static void exitProcess() {
+    // Not on the caller's thread: System.exit waits for shutdown hooks, which stop the operator,
+    // which waits for the leader-election thread that called us.
+    Thread t = new Thread(() -> System.exit(1), "telescope-lost-leadership");
+    t.setDaemon(false);
+    t.start();
   }
 
   /** Whether the controller runs and its informers are healthy (for /readyz). */
@@ -121,8 +348,50 @@ public final class OperatorRuntime implements AutoCloseable {
     return applier.writes();
   }
 
+  /**
+   * Stops reconciling and, when this replica held the leader lease, hands it back so a stand-by
+   * takes over at its next retry instead of after the lease expires.
+   */
   @Override
   public void close() {
+    closing.set(true);
+    boolean wasLeading = cfg.leaderElection() && leading.get();
+    if (watchdog != null) {
+      watchdog.close();
+    }
     operator.stop();
+    if (wasLeading) {
+      releaseLease();
+    }
+  }
+
+  private void releaseLease() {
+    try {
+      Lease lease =
+          client
+              .leases()
+              .inNamespace(cfg.operatorNamespace())
+              .withName(cfg.leaderElectionLeaseName())
+              .get();
+      if (lease == null
+          || lease.getSpec() == null
+          || !identity.equals(lease.getSpec().getHolderIdentity())) {
+        return;
+      }
+      lease.getSpec().setHolderIdentity(null);
+      lease.getSpec().setLeaseDurationSeconds(1);
+      // An update carries the resourceVersion: if someone else took the lease meanwhile, it fails.
+      client.resource(lease).update();
+      LOG.info(
+          "released the leader lease {}/{}",
+          cfg.operatorNamespace(),
+          cfg.leaderElectionLeaseName());
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "could not release the leader lease {}/{} (a stand-by takes over when it expires): {}",
+          cfg.operatorNamespace(),
+          cfg.leaderElectionLeaseName(),
+          e.getMessage());
+    }
   }
 }

@@ -49,7 +49,12 @@ public final class CollectorAdmission {
     if ("DELETE".equals(request.getOperation())) {
       return new AdmissionResponseBuilder().withAllowed(true).build();
     }
-    OpenTelemetryCollector cr = decode(request.getObject());
+    OpenTelemetryCollector cr;
+    try {
+      cr = decode(request.getObject());
+    } catch (BadObject e) {
+      return badRequest(e);
+    }
     Defaults.Result defaulted = Defaults.apply(cr, cfg);
     ArrayNode patch = JsonPatches.diff(cr, defaulted.collector());
     AdmissionResponseBuilder b = new AdmissionResponseBuilder().withAllowed(true);
@@ -64,9 +69,14 @@ public final class CollectorAdmission {
     if ("DELETE".equals(request.getOperation())) {
       return new AdmissionResponseBuilder().withAllowed(true).build();
     }
-    OpenTelemetryCollector cr = Defaults.apply(decode(request.getObject()), cfg).collector();
-    OpenTelemetryCollector old =
-        request.getOldObject() == null ? null : decode(request.getOldObject());
+    OpenTelemetryCollector cr;
+    OpenTelemetryCollector old;
+    try {
+      cr = Defaults.apply(decode(request.getObject()), cfg).collector();
+      old = request.getOldObject() == null ? null : decode(request.getOldObject());
+    } catch (BadObject e) {
+      return badRequest(e);
+    }
     CollectorValidation.Result result = CollectorValidation.validate(cr, old, cfg);
     AdmissionResponseBuilder b =
         new AdmissionResponseBuilder().withAllowed(result.errors().isEmpty());
@@ -95,11 +105,43 @@ public final class CollectorAdmission {
     return new ConversionResponseBuilder().withConvertedObjects(out).build();
   }
 
+  /** An object that is not an OpenTelemetryCollector: the caller's mistake, not ours. */
+  private static final class BadObject extends RuntimeException {
+    BadObject(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** Denied with 400 and the reason, rather than a 500 "internal error" with Jackson's words. */
+  private static AdmissionResponse badRequest(BadObject e) {
+    return new AdmissionResponseBuilder()
+        .withAllowed(false)
+        .withStatus(
+            new StatusBuilder()
+                .withStatus("Failure")
+                .withCode(400)
+                .withReason("BadRequest")
+                .withMessage(e.getMessage())
+                .build())
+        .build();
+  }
+
   private static OpenTelemetryCollector decode(Object object) {
     if (object == null) {
-      throw new IllegalArgumentException("the request carries no object");
+      throw new BadObject("the request carries no object");
     }
     JsonNode tree = JSON.valueToTree(object);
-    return Hub.toHub(tree);
+    if (!tree.isObject()) {
+      throw new BadObject("the request's object is not a JSON object but " + tree.getNodeType());
+    }
+    try {
+      // The API server has applied the CRD schema already; fields this model does not know are
+      // ignored, as the Go operator's decoder ignores them.
+      return Hub.toHubIgnoringUnknownFields(tree);
+    } catch (IllegalArgumentException e) {
+      throw new BadObject(
+          "the object is not a valid OpenTelemetryCollector: "
+              + Hub.describeDecodingError(e, tree));
+    }
   }
 }

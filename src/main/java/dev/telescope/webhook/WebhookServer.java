@@ -477,6 +477,9 @@ public final class WebhookServer implements AutoCloseable {
         throw new Reject(400, Outcome.BAD_REQUEST, "Content-Length is not a number");
       }
       if (declared > limit) {
+        if (declared <= (long) limit * DRAIN_FACTOR) {
+          drain(in, declared);
+        }
         throw tooLarge(limit);
       }
       byte[] body = in.readNBytes((int) declared);
@@ -488,9 +491,27 @@ public final class WebhookServer implements AutoCloseable {
     // Chunked: read one byte past the limit to tell "exactly at the limit" from "over it".
     byte[] body = in.readNBytes(limit + 1);
     if (body.length > limit) {
+      drain(in, (long) limit * DRAIN_FACTOR);
       throw tooLarge(limit);
     }
     return body;
+  }
+
+  /**
+   * How far past the limit a body is still read (and thrown away) before answering 413. A server
+   * that closes a connection with unread request bytes makes the peer's TCP stack reset it, and the
+   * reset discards the 413 before the client reads it: the caller would see "connection reset"
+   * instead of the reason. Bodies declared larger than this are refused unread.
+   */
+  static final int DRAIN_FACTOR = 4;
+
+  private static void drain(InputStream in, long max) throws IOException {
+    byte[] sink = new byte[64 * 1024];
+    long left = max;
+    int n;
+    while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
+      left -= n;
+    }
   }
 
   private static Reject tooLarge(int limit) {

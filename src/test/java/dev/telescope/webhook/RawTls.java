@@ -12,7 +12,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 /** Byte-level clients for cases a well-behaved HTTP client cannot produce. */
-final class RawTls {
+public final class RawTls {
 
   private RawTls() {}
 
@@ -60,7 +60,7 @@ final class RawTls {
    * extension, so it cannot negotiate TLS 1.3) and returns the first byte the server answers with:
    * 0x16 for a handshake record (ServerHello), 0x15 for an alert, -1 when it just closes.
    */
-  static int clientHelloFirstByte(int port, int minorVersion) throws IOException {
+  public static int clientHelloFirstByte(int port, int minorVersion) throws IOException {
     byte[] hello = clientHello(minorVersion);
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
