@@ -121,7 +121,8 @@ class SecurityBoundaryTest {
     List<String> modes = List.of("pull", "watch", "", "escalate", "*", "bind");
     int asked = 0;
     int refusedSeen = 0;
-    for (int i = 0; i < 300; i++) {
+    int configs = Boolean.getBoolean("telescope.long") ? 3_000 : 300;
+    for (int i = 0; i < configs; i++) {
       ObjectNode config = JSON.createObjectNode();
       ObjectNode receivers = config.putObject("receivers");
       ObjectNode processors = config.putObject("processors");
