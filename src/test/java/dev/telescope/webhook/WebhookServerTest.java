@@ -597,7 +597,7 @@ class WebhookServerTest {
   private static HttpRequest request(String path, String body) {
     return HttpRequest.newBuilder(uri(path))
         .header("Content-Type", "application/json")
-        .timeout(Duration.ofSeconds(10))
+        .timeout(Duration.ofSeconds(30))
         .POST(BodyPublishers.ofString(body))
         .build();
   }
