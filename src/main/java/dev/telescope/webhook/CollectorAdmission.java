@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.telescope.api.Conversion;
 import dev.telescope.api.Hub;
 import dev.telescope.api.v1beta1.OpenTelemetryCollector;
-import dev.telescope.config.ConfigProblem;
 import dev.telescope.config.Defaults;
 import dev.telescope.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.StatusBuilder;

@@ -12,7 +12,8 @@ final class CollectorValidation {
 
   private CollectorValidation() {}
 
-  static Result validate(OpenTelemetryCollector cr, OpenTelemetryCollector old, OperatorConfig cfg) {
+  static Result validate(
+      OpenTelemetryCollector cr, OpenTelemetryCollector old, OperatorConfig cfg) {
     Validation.Result r = Validation.validate(cr, old, cfg);
     return new Result(r.errors(), r.warnings());
   }
