@@ -1,12 +1,12 @@
 package dev.telescope.webhook;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.zjsonpatch.DiffFlags;
 import io.fabric8.zjsonpatch.JsonDiff;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.EnumSet;
 
@@ -50,7 +50,12 @@ public final class JsonPatches {
 
   /** The patch as the base64 text an AdmissionResponse carries. */
   public static String base64(JsonNode patch) {
-    return Base64.getEncoder().encodeToString(patch.toString().getBytes(StandardCharsets.UTF_8));
+    try {
+      return Base64.getEncoder().encodeToString(MAPPER.writeValueAsBytes(patch));
+    } catch (JsonProcessingException e) {
+      // A tree of plain JSON nodes always serialises.
+      throw new IllegalStateException(e);
+    }
   }
 
   /** An object as a JSON tree, serialised as fabric8 would (a JsonNode is taken as is). */

@@ -1,5 +1,6 @@
 package dev.telescope.webhook;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -70,9 +71,13 @@ public final class PodAdmission {
         namespace = pod.getMetadata() == null ? null : pod.getMetadata().getNamespace();
       }
       Namespace ns = lookup.namespace(namespace).orElseGet(() -> unknownNamespace(request));
-      SidecarInjector.Decision decision = injector.decide(pod, namespace, ns, lookup);
+      // The pod was decoded for this request alone, so the injector may change it in place once
+      // its original form is serialised for the patch.
+      JsonNode[] before = new JsonNode[1];
+      SidecarInjector.Decision decision =
+          injector.decide(pod, namespace, ns, lookup, p -> before[0] = JsonPatches.tree(p));
       if (decision instanceof SidecarInjector.Inject inject) {
-        patch(response, pod, inject.pod());
+        patch(response, before[0], inject.pod());
         injected.increment();
         LOG.debug("Injected sidecar {} into pod {}", inject.collector(), describe(pod, namespace));
       } else if (decision instanceof SidecarInjector.Remove remove) {
@@ -151,7 +156,7 @@ public final class PodAdmission {
         "failed", failed());
   }
 
-  private static void patch(AdmissionResponse response, Pod before, Pod after) {
+  private static void patch(AdmissionResponse response, Object before, Pod after) {
     // Both sides serialised alike: only the injector's changes appear in the patch.
     ArrayNode ops = JsonPatches.diff(before, after);
     if (!ops.isEmpty()) {

@@ -30,6 +30,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Decides whether a pod gets the {@code otc-container} sidecar, and builds the mutated pod, as a
@@ -184,6 +185,23 @@ public final class SidecarInjector {
    * @param lookup the collector cache
    */
   public Decision decide(Pod pod, String podNamespace, Namespace ns, CollectorLookup lookup) {
+    return decide(pod, podNamespace, ns, lookup, null);
+  }
+
+  /**
+   * As {@link #decide(Pod, String, Namespace, CollectorLookup)}, but an injection changes {@code
+   * pod} itself rather than a copy, for a caller that owns the pod (the webhook decoded it from the
+   * request): copying a whole pod costs as much as the injection.
+   *
+   * @param beforeChange called with the pod just before it is changed, e.g. to serialise it for the
+   *     patch; when null the pod is never changed and a copy is returned
+   */
+  public Decision decide(
+      Pod pod,
+      String podNamespace,
+      Namespace ns,
+      CollectorLookup lookup,
+      java.util.function.Consumer<Pod> beforeChange) {
     Target target = target(effectiveValue(pod, ns), podNamespace);
     if (target instanceof NoTarget) {
       return new Unchanged("no " + INJECT_ANNOTATION + " annotation", false);
@@ -233,7 +251,76 @@ public final class SidecarInjector {
       }
     }
     Owners owners = owners(pod, podNamespace, lookup);
-    return inject(pod, podNamespace, CollectorContext.of(collector, cfg), owners);
+    return inject(pod, podNamespace, template(collector), owners, beforeChange);
+  }
+
+  /**
+   * What a collector adds to every pod, built once per collector version: parsing the config and
+   * rendering {@code OTEL_CONFIG} cost far more than the rest of an admission, and a sidecar
+   * collector changes rarely while its pods are created often. Never handed out: each pod gets
+   * copies.
+   */
+  private record Template(
+      String uid,
+      String resourceVersion,
+      CollectorContext collector,
+      Container sidecar,
+      List<Container> initContainers,
+      List<Volume> volumes) {
+
+    static Template of(CollectorContext ctx) {
+      var meta = ctx.cr().getMetadata();
+      List<Container> init = new ArrayList<>();
+      if (ctx.spec().initContainers != null) {
+        for (Container c : ctx.spec().initContainers) {
+          // A copy: the CR comes from a shared informer cache and must not end up aliased.
+          init.add(new ContainerBuilder(c).build());
+        }
+      }
+      List<Volume> volumes = new ArrayList<>();
+      for (Volume v : PodTemplates.extraVolumes(ctx)) {
+        volumes.add(new VolumeBuilder(v).build());
+      }
+      return new Template(
+          meta == null ? null : meta.getUid(),
+          meta == null ? null : meta.getResourceVersion(),
+          ctx,
+          CollectorContainer.sidecar(ctx),
+          init,
+          volumes);
+    }
+
+    /** Same object version: the API server gives every change a new resourceVersion. */
+    boolean isFor(OpenTelemetryCollector cr) {
+      return cr.getMetadata() != null
+          && uid != null
+          && resourceVersion != null
+          && uid.equals(cr.getMetadata().getUid())
+          && resourceVersion.equals(cr.getMetadata().getResourceVersion());
+    }
+  }
+
+  /** Sidecar collectors seen, by namespace/name; a cluster has few, so no eviction policy. */
+  private final Map<String, Template> templates = new ConcurrentHashMap<>();
+
+  private static final int MAX_TEMPLATES = 4096;
+
+  private Template template(OpenTelemetryCollector collector) {
+    ObjectMeta meta = collector.getMetadata();
+    String key = meta == null ? null : meta.getNamespace() + "/" + meta.getName();
+    Template cached = key == null ? null : templates.get(key);
+    if (cached != null && cached.isFor(collector)) {
+      return cached;
+    }
+    Template fresh = Template.of(CollectorContext.of(collector, cfg));
+    // Objects without a uid and resourceVersion (built in memory) cannot be told apart: no cache.
+    if (key != null && fresh.uid() != null && fresh.resourceVersion() != null) {
+      if (templates.size() >= MAX_TEMPLATES) {
+        templates.clear();
+      }
+      templates.put(key, fresh);
+    }
+    return fresh;
   }
 
   /**
@@ -264,10 +351,26 @@ public final class SidecarInjector {
    * comes back {@link Unchanged}.
    */
   public Decision inject(Pod pod, String podNamespace, CollectorContext collector, Owners owners) {
+    return inject(pod, podNamespace, Template.of(collector), owners, null);
+  }
+
+  private Decision inject(
+      Pod pod,
+      String podNamespace,
+      Template template,
+      Owners owners,
+      java.util.function.Consumer<Pod> beforeChange) {
+    CollectorContext collector = template.collector();
     if (hasSidecar(pod)) {
       return new Unchanged("the pod already has an " + Names.CONTAINER + " container", false);
     }
-    Pod out = new PodBuilder(pod).build();
+    Pod out;
+    if (beforeChange == null) {
+      out = new PodBuilder(pod).build();
+    } else {
+      beforeChange.accept(pod);
+      out = pod;
+    }
     if (out.getMetadata() == null) {
       out.setMetadata(new ObjectMeta());
     }
@@ -277,7 +380,7 @@ public final class SidecarInjector {
       out.setSpec(spec);
     }
 
-    Container sidecar = CollectorContainer.sidecar(collector);
+    Container sidecar = new ContainerBuilder(template.sidecar()).build();
     List<EnvVar> env = new ArrayList<>(sidecar.getEnv());
     if (env.stream().noneMatch(e -> RESOURCE_ATTRIBUTES_ENV.equals(e.getName()))) {
       env.addAll(resourceAttributeEnv(podNamespace, owners));
@@ -285,16 +388,13 @@ public final class SidecarInjector {
     sidecar.setEnv(env);
 
     List<Container> initContainers = mutable(spec.getInitContainers());
-    if (collector.spec().initContainers != null) {
-      for (Container c : collector.spec().initContainers) {
-        // A copy: the CR comes from a shared informer cache and must not end up aliased.
-        initContainers.add(new ContainerBuilder(c).build());
-      }
+    for (Container c : template.initContainers()) {
+      initContainers.add(new ContainerBuilder(c).build());
     }
     List<Volume> volumes = mutable(spec.getVolumes());
     Set<String> volumeNames = new HashSet<>();
     volumes.forEach(v -> volumeNames.add(v.getName()));
-    for (Volume v : PodTemplates.extraVolumes(collector)) {
+    for (Volume v : template.volumes()) {
       // Upstream appends blindly; a duplicate name would make the API server reject the pod.
       if (volumeNames.add(v.getName())) {
         volumes.add(new VolumeBuilder(v).build());

@@ -496,6 +496,64 @@ class SidecarInjectorTest {
     }
 
     @Test
+    void aNewResourceVersionOfTheCollectorIsInjectedNotTheCachedOne() {
+      SidecarInjector injector = new SidecarInjector(CFG, false);
+      OpenTelemetryCollector v1 = collector(NS, "side", "sidecar");
+      v1.getMetadata().setUid("uid-1");
+      v1.getMetadata().setResourceVersion("1");
+      OpenTelemetryCollector v2 = collector(NS, "side", "sidecar");
+      v2.getMetadata().setUid("uid-1");
+      v2.getMetadata().setResourceVersion("2");
+      ((com.fasterxml.jackson.databind.node.ObjectNode) v2.getSpec().config.exporters)
+          .putObject("otlp/v2")
+          .put("endpoint", "gw:4317");
+
+      String first = otelConfig(injector.decide(pod("true"), NS, null, lookup(List.of(v1))));
+      String again = otelConfig(injector.decide(pod("true"), NS, null, lookup(List.of(v1))));
+      String second = otelConfig(injector.decide(pod("true"), NS, null, lookup(List.of(v2))));
+      assertThat(first).isEqualTo(again).doesNotContain("otlp/v2");
+      assertThat(second).contains("otlp/v2");
+    }
+
+    @Test
+    void theCachedSidecarIsNeverSharedBetweenPods() {
+      OpenTelemetryCollector cr = collector(NS, "side", "sidecar");
+      cr.getMetadata().setUid("uid-1");
+      cr.getMetadata().setResourceVersion("7");
+      SidecarInjector injector = new SidecarInjector(CFG, false);
+      Pod a = ((Inject) injector.decide(pod("true"), NS, null, lookup(List.of(cr)))).pod();
+      Pod b =
+          ((Inject) injector.decide(pod(NS + "/side"), "other", null, lookup(List.of(cr)))).pod();
+      Container sa = container(a.getSpec().getContainers(), Names.CONTAINER);
+      Container sb = container(b.getSpec().getContainers(), Names.CONTAINER);
+      assertThat(sa).isNotSameAs(sb);
+      assertThat(sa.getEnv()).isNotSameAs(sb.getEnv());
+      assertThat(env(sa, "OTEL_RESOURCE_ATTRIBUTES")).contains("k8s.namespace.name=" + NS);
+      assertThat(env(sb, "OTEL_RESOURCE_ATTRIBUTES")).contains("k8s.namespace.name=other");
+    }
+
+    @Test
+    void inPlaceInjectionShowsThePodBeforeChangingIt() {
+      Pod in = pod("true");
+      JsonNode[] seen = new JsonNode[1];
+      Decision d = legacy.decide(in, NS, null, one, p -> seen[0] = JsonPatches.tree(p));
+      assertThat(((Inject) d).pod()).isSameAs(in);
+      assertThat(seen[0]).isEqualTo(JsonPatches.tree(pod("true")));
+      assertThat(legacy.hasSidecar(in)).isTrue();
+
+      Pod untouched = pod(null);
+      JsonNode before = JsonPatches.tree(untouched);
+      legacy.decide(untouched, NS, null, one, p -> seen[0] = null);
+      assertThat(JsonPatches.tree(untouched)).isEqualTo(before);
+    }
+
+    private String otelConfig(Decision d) {
+      return env(
+          container(((Inject) d).pod().getSpec().getContainers(), Names.CONTAINER),
+          CollectorContainer.OTEL_CONFIG);
+    }
+
+    @Test
     void injectionIsIdempotent() {
       Pod once = ((Inject) legacy.decide(pod("true"), NS, null, one)).pod();
       Decision twice = legacy.decide(once, NS, null, one);
