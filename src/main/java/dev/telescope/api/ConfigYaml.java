@@ -263,7 +263,8 @@ public final class ConfigYaml {
       }
       if (value instanceof Map<?, ?> || value instanceof Collection<?>) {
         if (depth >= MAX_DEPTH) {
-          throw new TooComplex("config is nested more than " + MAX_DEPTH + " levels deep");
+          throw new TooComplex(
+              "config is nested too deeply: nested more than " + MAX_DEPTH + " levels");
         }
         if (!open.add(value)) {
           throw new TooComplex("config contains an alias to a mapping or list that contains it");
