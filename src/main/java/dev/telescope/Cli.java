@@ -199,7 +199,7 @@ final class Cli {
                   .withThreads(cfg.webhookThreads(), 1024),
               certificates.sslContext());
       server
-          .addAdmissionRoute("/mutate-v1-pod", pods::handle, true)
+          .addAdmissionRoute("/mutate-v1-pod", pods, true)
           .addAdmissionRoute(CollectorAdmission.MUTATE_PATH, collectors::mutate, false)
           .addAdmissionRoute(CollectorAdmission.VALIDATE_PATH, collectors::validate, false)
           .addConversionRoute(CollectorAdmission.CONVERT_PATH, collectors::convert);

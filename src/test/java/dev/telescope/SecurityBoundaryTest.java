@@ -684,7 +684,7 @@ class SecurityBoundaryTest {
           new WebhookServer(
               WebhookServer.Options.defaults().withAddress("127.0.0.1", 0).withThreads(1, 4),
               certificates.sslContext());
-      webhook.addAdmissionRoute("/mutate-v1-pod", pods::handle, true);
+      webhook.addAdmissionRoute("/mutate-v1-pod", pods, true);
       webhook.start();
       assertThat(RawTls.clientHelloFirstByte(webhook.port(), 3)).isEqualTo(0x16);
 

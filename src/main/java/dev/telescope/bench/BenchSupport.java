@@ -370,4 +370,37 @@ public final class BenchSupport {
   static String ms(double micros) {
     return String.format(Locale.ROOT, "%.2f ms", micros / 1000.0);
   }
+
+  /** {@code --name=value} command-line options; every one must be read, or it was a typo. */
+  static final class Options {
+    private final java.util.Map<String, String> values = new java.util.LinkedHashMap<>();
+    private final java.util.Set<String> read = new java.util.HashSet<>();
+
+    Options(List<String> args) {
+      for (String a : args) {
+        if (!a.startsWith("--") || !a.contains("=")) {
+          throw new IllegalArgumentException("expected --name=value, got " + a);
+        }
+        values.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+      }
+    }
+
+    String get(String name, String fallback) {
+      read.add(name);
+      return values.getOrDefault(name, fallback);
+    }
+
+    int integer(String name, int fallback) {
+      return Integer.parseInt(get(name, Integer.toString(fallback)));
+    }
+
+    /** Fails on options no {@link #get} asked for. */
+    void checkAllRead() {
+      java.util.Set<String> unknown = new java.util.TreeSet<>(values.keySet());
+      unknown.removeAll(read);
+      if (!unknown.isEmpty()) {
+        throw new IllegalArgumentException("unknown options " + unknown);
+      }
+    }
+  }
 }

@@ -73,41 +73,20 @@ public final class WebhookBench {
       boolean javaDriver) {
 
     static Settings parse(List<String> args) {
-      Map<String, String> m = new LinkedHashMap<>();
-      for (String a : args) {
-        if (!a.startsWith("--") || !a.contains("=")) {
-          throw new IllegalArgumentException("expected --name=value, got " + a);
-        }
-        m.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
-      }
+      BenchSupport.Options o = new BenchSupport.Options(args);
       Settings s =
           new Settings(
-              Integer.parseInt(m.getOrDefault("seconds", "15")),
-              Integer.parseInt(m.getOrDefault("warmup", "10")),
-              Integer.parseInt(m.getOrDefault("latency-connections", "8")),
-              Integer.parseInt(m.getOrDefault("throughput-connections", "64")),
-              Integer.parseInt(m.getOrDefault("threads", "2")),
-              Integer.parseInt(m.getOrDefault("rounds", "1")),
-              List.of(m.getOrDefault("targets", "webhook,echo,nginx").split(",")),
-              Path.of(m.getOrDefault("work", "target/bench-webhook")),
-              Path.of(m.getOrDefault("deploy", "deploy/base/webhook.yaml")),
-              Boolean.parseBoolean(m.getOrDefault("java-driver", "false")));
-      m.keySet()
-          .removeAll(
-              List.of(
-                  "seconds",
-                  "warmup",
-                  "latency-connections",
-                  "throughput-connections",
-                  "threads",
-                  "rounds",
-                  "targets",
-                  "work",
-                  "deploy",
-                  "java-driver"));
-      if (!m.isEmpty()) {
-        throw new IllegalArgumentException("unknown options " + m.keySet());
-      }
+              o.integer("seconds", 15),
+              o.integer("warmup", 20),
+              o.integer("latency-connections", 8),
+              o.integer("throughput-connections", 64),
+              o.integer("threads", 2),
+              o.integer("rounds", 1),
+              List.of(o.get("targets", "webhook,echo,nginx").split(",")),
+              Path.of(o.get("work", "target/bench-webhook")),
+              Path.of(o.get("deploy", "deploy/base/webhook.yaml")),
+              Boolean.parseBoolean(o.get("java-driver", "false")));
+      o.checkAllRead();
       return s;
     }
   }
@@ -137,7 +116,7 @@ public final class WebhookBench {
     List<String> list = Arrays.asList(args);
     if (list.isEmpty() || list.get(0).equals("--help")) {
       System.out.println(
-          "usage: WebhookBench run [--seconds=15] [--warmup=10] [--latency-connections=8]"
+          "usage: WebhookBench run [--seconds=15] [--warmup=20] [--latency-connections=8]"
               + " [--throughput-connections=64] [--threads=2] [--rounds=1]"
               + " [--targets=webhook,echo,nginx] [--work=target/bench-webhook]"
               + " [--deploy=deploy/base/webhook.yaml] [--java-driver=false]\n"

@@ -344,7 +344,7 @@ public final class WebhookFixtures {
                 .withThreads(cfg.webhookThreads(), 1024),
             ssl);
     server
-        .addAdmissionRoute(POD_PATH, pods::handle, true)
+        .addAdmissionRoute(POD_PATH, pods, true)
         .addAdmissionRoute(CollectorAdmission.MUTATE_PATH, collectors::mutate, false)
         .addAdmissionRoute(CollectorAdmission.VALIDATE_PATH, collectors::validate, false)
         .addConversionRoute(CollectorAdmission.CONVERT_PATH, collectors::convert);

@@ -2,6 +2,7 @@ package dev.telescope.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * created, and answers with a JSON Patch. It fails open: whatever goes wrong, the pod is admitted
  * (unchanged, with a warning), because a broken webhook must never stop workloads from starting.
  */
-public final class PodAdmission {
+public final class PodAdmission implements AdmissionHandler.RawObject {
   private static final Logger LOG = LoggerFactory.getLogger(PodAdmission.class);
 
   /** The patch type Kubernetes accepts from mutating webhooks. */
@@ -50,11 +51,28 @@ public final class PodAdmission {
    * Decides one admission request. Never throws and always allows: non-pod and non-CREATE requests
    * and pods needing no change get no patch; any failure is answered allowed with a warning.
    */
+  @Override
   public AdmissionResponse handle(AdmissionRequest request) {
+    JsonNode object;
+    try {
+      object = request.getObject() == null ? null : JsonPatches.tree(request.getObject());
+    } catch (RuntimeException e) {
+      object = null;
+    }
+    return handle(request, object);
+  }
+
+  /**
+   * As {@link #handle(AdmissionRequest)}, with the pod as the JSON the API server sent. The patch
+   * is the difference between that JSON and its mutated copy, so fields the model does not know and
+   * the API server's own formatting never show up in it.
+   */
+  @Override
+  public AdmissionResponse handle(AdmissionRequest request, JsonNode object) {
     AdmissionResponse response = new AdmissionResponse();
     response.setUid(request.getUid());
     response.setAllowed(true);
-    Pod pod = null;
+    ObjectNode pod = null;
     String namespace = request.getNamespace();
     try {
       if (!"CREATE".equals(request.getOperation())
@@ -63,25 +81,22 @@ public final class PodAdmission {
         ignored.increment();
         return response;
       }
-      pod = JsonPatches.convert(request.getObject(), Pod.class);
-      if (pod == null) {
+      if (!(object instanceof ObjectNode podObject)) {
         throw new IllegalArgumentException("the admission request carries no pod");
       }
+      pod = podObject;
       if (namespace == null || namespace.isEmpty()) {
-        namespace = pod.getMetadata() == null ? null : pod.getMetadata().getNamespace();
+        JsonNode ns = pod.path("metadata").path("namespace");
+        namespace = ns.isTextual() ? ns.asText() : null;
       }
       Namespace ns = lookup.namespace(namespace).orElseGet(() -> unknownNamespace(request));
-      // The pod was decoded for this request alone, so the injector may change it in place once
-      // its original form is serialised for the patch.
-      JsonNode[] before = new JsonNode[1];
-      SidecarInjector.Decision decision =
-          injector.decide(pod, namespace, ns, lookup, p -> before[0] = JsonPatches.tree(p));
+      SidecarInjector.Decision decision = injector.decide(pod, namespace, ns, lookup);
       if (decision instanceof SidecarInjector.Inject inject) {
-        patch(response, before[0], inject.pod());
+        patch(response, pod, inject.tree());
         injected.increment();
         LOG.debug("Injected sidecar {} into pod {}", inject.collector(), describe(pod, namespace));
       } else if (decision instanceof SidecarInjector.Remove remove) {
-        patch(response, pod, remove.pod());
+        patch(response, pod, remove.tree());
         removed.increment();
         LOG.debug("Removed the sidecar from pod {}", describe(pod, namespace));
       } else {
@@ -94,7 +109,7 @@ public final class PodAdmission {
           }
           LOG.info("Pod {}: {}", describe(pod, namespace), message);
           response.setWarnings(List.of(message));
-          report(request, pod, namespace, message);
+          report(request, JsonPatches.convert(pod, Pod.class), namespace, message);
         } else {
           ignored.increment();
         }
@@ -111,8 +126,11 @@ public final class PodAdmission {
       open.setAllowed(true);
       open.setWarnings(List.of(message));
       try {
-        if (pod != null && requested(pod, namespace)) {
-          report(request, pod, namespace, message);
+        if (pod != null) {
+          Pod model = JsonPatches.convert(pod, Pod.class);
+          if (requested(model, namespace)) {
+            report(request, model, namespace, message);
+          }
         }
       } catch (RuntimeException unreadable) {
         // Nothing more to say about a pod we cannot even read.
@@ -156,8 +174,8 @@ public final class PodAdmission {
         "failed", failed());
   }
 
-  private static void patch(AdmissionResponse response, Object before, Pod after) {
-    // Both sides serialised alike: only the injector's changes appear in the patch.
+  private static void patch(AdmissionResponse response, JsonNode before, JsonNode after) {
+    // The mutated pod is a copy of the received JSON: only the injector's changes appear.
     ArrayNode ops = JsonPatches.diff(before, after);
     if (!ops.isEmpty()) {
       response.setPatchType(JSON_PATCH);
@@ -205,13 +223,14 @@ public final class PodAdmission {
         .build();
   }
 
-  private static String describe(Pod pod, String namespace) {
-    if (pod == null || pod.getMetadata() == null) {
+  private static String describe(JsonNode pod, String namespace) {
+    if (pod == null) {
       return namespace + "/?";
     }
-    String name = pod.getMetadata().getName();
-    if (name == null || name.isEmpty()) {
-      name = pod.getMetadata().getGenerateName() + "*";
+    JsonNode meta = pod.path("metadata");
+    String name = meta.path("name").asText("");
+    if (name.isEmpty()) {
+      name = meta.path("generateName").asText("") + "*";
     }
     return namespace + "/" + name;
   }

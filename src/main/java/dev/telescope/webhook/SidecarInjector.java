@@ -1,5 +1,9 @@
 package dev.telescope.webhook;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telescope.api.common.Mode;
 import dev.telescope.api.v1beta1.OpenTelemetryCollector;
 import dev.telescope.config.OperatorConfig;
@@ -9,7 +13,6 @@ import dev.telescope.manifests.Labels;
 import dev.telescope.manifests.PodTemplates;
 import dev.telescope.naming.Names;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -17,13 +20,9 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
-import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -91,13 +90,27 @@ public final class SidecarInjector {
   /**
    * Add the sidecar.
    *
-   * @param pod the mutated copy
+   * @param tree the mutated pod, as JSON; it shares the parts it did not change with the received
+   *     pod and the collector's cached sidecar, so it is read-only
    * @param collector {@code <namespace>/<name>} of the injected collector
    */
-  public record Inject(Pod pod, String collector) implements Decision {}
+  public record Inject(ObjectNode tree, String collector) implements Decision {
+    /** The mutated pod as a model object. */
+    public Pod pod() {
+      return JsonPatches.convert(tree, Pod.class);
+    }
+  }
 
-  /** Remove an existing sidecar ({@code inject: "false"}); {@code pod} is the mutated copy. */
-  public record Remove(Pod pod) implements Decision {}
+  /**
+   * Remove an existing sidecar ({@code inject: "false"}); {@code tree} is the mutated pod, sharing
+   * what it did not change with the received one (read-only).
+   */
+  public record Remove(ObjectNode tree) implements Decision {
+    /** The mutated pod as a model object. */
+    public Pod pod() {
+      return JsonPatches.convert(tree, Pod.class);
+    }
+  }
 
   /**
    * Leave the pod alone.
@@ -139,8 +152,10 @@ public final class SidecarInjector {
    * namespace) the namespace value wins. Never null.
    */
   public static String effectiveValue(Pod pod, Namespace ns) {
-    String podValue = annotation(pod);
-    String nsValue = annotation(ns);
+    return effectiveValue(annotation(pod), annotation(ns));
+  }
+
+  private static String effectiveValue(String podValue, String nsValue) {
     if (nsValue.isEmpty()) {
       return podValue;
     }
@@ -185,31 +200,30 @@ public final class SidecarInjector {
    * @param lookup the collector cache
    */
   public Decision decide(Pod pod, String podNamespace, Namespace ns, CollectorLookup lookup) {
-    return decide(pod, podNamespace, ns, lookup, null);
+    return decide(JsonPatches.tree(pod), podNamespace, ns, lookup);
   }
 
   /**
-   * As {@link #decide(Pod, String, Namespace, CollectorLookup)}, but an injection changes {@code
-   * pod} itself rather than a copy, for a caller that owns the pod (the webhook decoded it from the
-   * request): copying a whole pod costs as much as the injection.
+   * As {@link #decide(Pod, String, Namespace, CollectorLookup)}, for the pod as the JSON the API
+   * server sent: the webhook works on that tree, because binding a pod to the model and writing it
+   * back twice for the diff cost more than the whole rest of an admission.
    *
-   * @param beforeChange called with the pod just before it is changed, e.g. to serialise it for the
-   *     patch; when null the pod is never changed and a copy is returned
+   * @param pod the pod object; never modified (the mutated pod is a copy)
+   * @throws IllegalArgumentException when {@code pod} is not a JSON object or its fields have the
+   *     wrong JSON types
    */
-  public Decision decide(
-      Pod pod,
-      String podNamespace,
-      Namespace ns,
-      CollectorLookup lookup,
-      java.util.function.Consumer<Pod> beforeChange) {
-    Target target = target(effectiveValue(pod, ns), podNamespace);
+  public Decision decide(JsonNode pod, String podNamespace, Namespace ns, CollectorLookup lookup) {
+    if (!(pod instanceof ObjectNode podObject)) {
+      throw new IllegalArgumentException("the admission request carries no pod object");
+    }
+    Target target = target(effectiveValue(annotation(podObject), annotation(ns)), podNamespace);
     if (target instanceof NoTarget) {
       return new Unchanged("no " + INJECT_ANNOTATION + " annotation", false);
     }
     if (target instanceof RemoveTarget) {
-      return remove(pod);
+      return remove(podObject);
     }
-    if (hasSidecar(pod)) {
+    if (hasSidecar(podObject)) {
       return new Unchanged("the pod already has an " + Names.CONTAINER + " container", false);
     }
     OpenTelemetryCollector collector;
@@ -250,44 +264,64 @@ public final class SidecarInjector {
         return new Unchanged(NOT_SIDECAR, true);
       }
     }
-    Owners owners = owners(pod, podNamespace, lookup);
-    return inject(pod, podNamespace, template(collector), owners, beforeChange);
+    Owners owners = owners(podObject, podNamespace, lookup);
+    return inject(podObject, podNamespace, template(collector), owners);
   }
 
   /**
-   * What a collector adds to every pod, built once per collector version: parsing the config and
-   * rendering {@code OTEL_CONFIG} cost far more than the rest of an admission, and a sidecar
-   * collector changes rarely while its pods are created often. Never handed out: each pod gets
-   * copies.
+   * What a collector adds to every pod, built once per collector version and kept as JSON: parsing
+   * the config and rendering {@code OTEL_CONFIG} cost far more than the rest of an admission, and a
+   * sidecar collector changes rarely while its pods are created often. Never handed out: each pod
+   * gets deep copies.
+   *
+   * @param sidecar the {@code otc-container} as JSON, native-sidecar settings applied
+   * @param hasResourceAttributes the CR sets {@code OTEL_RESOURCE_ATTRIBUTES} itself, so the pod
+   *     identity env is not added
    */
   private record Template(
       String uid,
       String resourceVersion,
-      CollectorContext collector,
-      Container sidecar,
-      List<Container> initContainers,
-      List<Volume> volumes) {
+      String collector,
+      String injectedLabel,
+      ObjectNode sidecar,
+      boolean hasResourceAttributes,
+      List<ObjectNode> initContainers,
+      List<ObjectNode> volumes) {
 
-    static Template of(CollectorContext ctx) {
+    static Template of(CollectorContext ctx, boolean nativeSidecars) {
       var meta = ctx.cr().getMetadata();
-      List<Container> init = new ArrayList<>();
-      if (ctx.spec().initContainers != null) {
-        for (Container c : ctx.spec().initContainers) {
-          // A copy: the CR comes from a shared informer cache and must not end up aliased.
-          init.add(new ContainerBuilder(c).build());
+      Container container = CollectorContainer.sidecar(ctx);
+      if (nativeSidecars) {
+        container.setRestartPolicy("Always");
+        // A native sidecar delays the app containers until it has started; without a startup
+        // probe "started" means "running", so the readiness probe stands in for one.
+        if (container.getStartupProbe() == null && container.getReadinessProbe() != null) {
+          container.setStartupProbe(container.getReadinessProbe());
         }
       }
-      List<Volume> volumes = new ArrayList<>();
+      boolean hasAttributes =
+          container.getEnv() != null
+              && container.getEnv().stream()
+                  .anyMatch(e -> RESOURCE_ATTRIBUTES_ENV.equals(e.getName()));
+      List<ObjectNode> init = new ArrayList<>();
+      if (ctx.spec().initContainers != null) {
+        for (Container c : ctx.spec().initContainers) {
+          init.add((ObjectNode) JsonPatches.tree(c));
+        }
+      }
+      List<ObjectNode> volumes = new ArrayList<>();
       for (Volume v : PodTemplates.extraVolumes(ctx)) {
-        volumes.add(new VolumeBuilder(v).build());
+        volumes.add((ObjectNode) JsonPatches.tree(v));
       }
       return new Template(
           meta == null ? null : meta.getUid(),
           meta == null ? null : meta.getResourceVersion(),
-          ctx,
-          CollectorContainer.sidecar(ctx),
-          init,
-          volumes);
+          ctx.namespace() + "/" + ctx.name(),
+          Names.instance(ctx.namespace(), ctx.name()),
+          (ObjectNode) JsonPatches.tree(container),
+          hasAttributes,
+          List.copyOf(init),
+          List.copyOf(volumes));
     }
 
     /** Same object version: the API server gives every change a new resourceVersion. */
@@ -312,7 +346,7 @@ public final class SidecarInjector {
     if (cached != null && cached.isFor(collector)) {
       return cached;
     }
-    Template fresh = Template.of(CollectorContext.of(collector, cfg));
+    Template fresh = Template.of(CollectorContext.of(collector, cfg), nativeSidecars);
     // Objects without a uid and resourceVersion (built in memory) cannot be told apart: no cache.
     if (key != null && fresh.uid() != null && fresh.resourceVersion() != null) {
       if (templates.size() >= MAX_TEMPLATES) {
@@ -328,20 +362,36 @@ public final class SidecarInjector {
    * ReplicaSet's Deployment (only if the lookup knows the ReplicaSet).
    */
   public static Owners owners(Pod pod, String podNamespace, CollectorLookup lookup) {
-    OwnerReference rs =
-        pod.getMetadata() == null
-            ? null
-            : owner(pod.getMetadata().getOwnerReferences(), "ReplicaSet");
+    return owners(JsonPatches.tree(pod), podNamespace, lookup);
+  }
+
+  private static Owners owners(JsonNode pod, String podNamespace, CollectorLookup lookup) {
+    OwnerReference rs = null;
+    for (JsonNode ref : array(pod.path("metadata"), "ownerReferences")) {
+      String name = ref.path("name").asText("");
+      if ("ReplicaSet".equals(ref.path("kind").asText()) && !name.isEmpty()) {
+        rs = new OwnerReference();
+        rs.setKind("ReplicaSet");
+        rs.setName(name);
+        rs.setUid(ref.hasNonNull("uid") ? ref.get("uid").asText() : null);
+        rs.setApiVersion(ref.hasNonNull("apiVersion") ? ref.get("apiVersion").asText() : null);
+        break;
+      }
+    }
     if (rs == null) {
       return Owners.NONE;
     }
+    OwnerReference replicaSet = rs;
     OwnerReference deployment =
         lookup
-            .replicaSet(podNamespace, rs.getName())
-            .filter(r -> rs.getUid() == null || rs.getUid().equals(r.getMetadata().getUid()))
+            .replicaSet(podNamespace, replicaSet.getName())
+            .filter(
+                r ->
+                    replicaSet.getUid() == null
+                        || replicaSet.getUid().equals(r.getMetadata().getUid()))
             .map(r -> owner(r.getMetadata().getOwnerReferences(), "Deployment"))
             .orElse(null);
-    return new Owners(rs, deployment);
+    return new Owners(replicaSet, deployment);
   }
 
   /**
@@ -351,77 +401,49 @@ public final class SidecarInjector {
    * comes back {@link Unchanged}.
    */
   public Decision inject(Pod pod, String podNamespace, CollectorContext collector, Owners owners) {
-    return inject(pod, podNamespace, Template.of(collector), owners, null);
-  }
-
-  private Decision inject(
-      Pod pod,
-      String podNamespace,
-      Template template,
-      Owners owners,
-      java.util.function.Consumer<Pod> beforeChange) {
-    CollectorContext collector = template.collector();
-    if (hasSidecar(pod)) {
+    ObjectNode tree = (ObjectNode) JsonPatches.tree(pod);
+    if (hasSidecar(tree)) {
       return new Unchanged("the pod already has an " + Names.CONTAINER + " container", false);
     }
-    Pod out;
-    if (beforeChange == null) {
-      out = new PodBuilder(pod).build();
-    } else {
-      beforeChange.accept(pod);
-      out = pod;
-    }
-    if (out.getMetadata() == null) {
-      out.setMetadata(new ObjectMeta());
-    }
-    PodSpec spec = out.getSpec();
-    if (spec == null) {
-      spec = new PodSpec();
-      out.setSpec(spec);
+    return inject(tree, podNamespace, Template.of(collector, nativeSidecars), owners);
+  }
+
+  private Decision inject(ObjectNode pod, String podNamespace, Template template, Owners owners) {
+    // Copy on write: only the objects and lists on the changed paths are copied, everything else
+    // is shared with the received pod. That keeps an admission cheap, and the diff fast, since
+    // shared subtrees compare equal by identity.
+    ObjectNode out = shallow(pod);
+    ObjectNode metadata = copyOfObject(out, "metadata");
+    ObjectNode spec = copyOfObject(out, "spec");
+
+    ObjectNode sidecar = template.sidecar();
+    if (!template.hasResourceAttributes()) {
+      sidecar = shallow(sidecar);
+      ArrayNode env = copyOfArray(sidecar, "env");
+      env.addAll(POD_IDENTITY_ENV);
+      env.addObject()
+          .put("name", RESOURCE_ATTRIBUTES_ENV)
+          .put("value", resourceAttributes(podNamespace, owners));
     }
 
-    Container sidecar = new ContainerBuilder(template.sidecar()).build();
-    List<EnvVar> env = new ArrayList<>(sidecar.getEnv());
-    if (env.stream().noneMatch(e -> RESOURCE_ATTRIBUTES_ENV.equals(e.getName()))) {
-      env.addAll(resourceAttributeEnv(podNamespace, owners));
+    if (!template.initContainers().isEmpty()) {
+      ArrayNode init = copyOfArray(spec, "initContainers");
+      template.initContainers().forEach(init::add);
     }
-    sidecar.setEnv(env);
-
-    List<Container> initContainers = mutable(spec.getInitContainers());
-    for (Container c : template.initContainers()) {
-      initContainers.add(new ContainerBuilder(c).build());
-    }
-    List<Volume> volumes = mutable(spec.getVolumes());
-    Set<String> volumeNames = new HashSet<>();
-    volumes.forEach(v -> volumeNames.add(v.getName()));
-    for (Volume v : template.volumes()) {
-      // Upstream appends blindly; a duplicate name would make the API server reject the pod.
-      if (volumeNames.add(v.getName())) {
-        volumes.add(new VolumeBuilder(v).build());
+    if (!template.volumes().isEmpty()) {
+      ArrayNode volumes = copyOfArray(spec, "volumes");
+      Set<String> names = new HashSet<>();
+      volumes.forEach(v -> names.add(v.path("name").asText()));
+      for (ObjectNode v : template.volumes()) {
+        // Upstream appends blindly; a duplicate name would make the API server reject the pod.
+        if (names.add(v.path("name").asText())) {
+          volumes.add(v);
+        }
       }
     }
-
-    if (nativeSidecars) {
-      sidecar.setRestartPolicy("Always");
-      if (sidecar.getStartupProbe() == null && sidecar.getReadinessProbe() != null) {
-        sidecar.setStartupProbe(sidecar.getReadinessProbe());
-      }
-      initContainers.add(sidecar);
-    } else {
-      List<Container> containers = mutable(spec.getContainers());
-      containers.add(sidecar);
-      spec.setContainers(containers);
-    }
-    spec.setInitContainers(initContainers);
-    spec.setVolumes(volumes);
-
-    Map<String, String> labels = new LinkedHashMap<>();
-    if (out.getMetadata().getLabels() != null) {
-      labels.putAll(out.getMetadata().getLabels());
-    }
-    labels.put(Labels.SIDECAR_INJECTED, Names.instance(collector.namespace(), collector.name()));
-    out.getMetadata().setLabels(labels);
-    return new Inject(out, collector.namespace() + "/" + collector.name());
+    copyOfArray(spec, nativeSidecars ? "initContainers" : "containers").add(sidecar);
+    copyOfObject(metadata, "labels").put(Labels.SIDECAR_INJECTED, template.injectedLabel());
+    return new Inject(out, template.collector());
   }
 
   /**
@@ -429,15 +451,19 @@ public final class SidecarInjector {
    * are on) from a copy of the pod; a pod without one comes back {@link Unchanged}.
    */
   public Decision remove(Pod pod) {
+    return remove((ObjectNode) JsonPatches.tree(pod));
+  }
+
+  private Decision remove(ObjectNode pod) {
     if (!hasSidecar(pod)) {
       return new Unchanged(
           INJECT_ANNOTATION + " is false and there is no sidecar to remove", false);
     }
-    Pod out = new PodBuilder(pod).build();
-    PodSpec spec = out.getSpec();
-    spec.setContainers(withoutSidecar(spec.getContainers()));
-    if (nativeSidecars && spec.getInitContainers() != null) {
-      spec.setInitContainers(withoutSidecar(spec.getInitContainers()));
+    ObjectNode out = shallow(pod);
+    ObjectNode spec = copyOfObject(out, "spec");
+    withoutSidecar(copyOfArray(spec, "containers"));
+    if (nativeSidecars && spec.get("initContainers") instanceof ArrayNode) {
+      withoutSidecar(copyOfArray(spec, "initContainers"));
     }
     return new Remove(out);
   }
@@ -447,11 +473,13 @@ public final class SidecarInjector {
    * sidecars) such an init container.
    */
   public boolean hasSidecar(Pod pod) {
-    PodSpec spec = pod.getSpec();
-    if (spec == null) {
-      return false;
-    }
-    return named(spec.getContainers()) || (nativeSidecars && named(spec.getInitContainers()));
+    return hasSidecar(JsonPatches.tree(pod));
+  }
+
+  private boolean hasSidecar(JsonNode pod) {
+    JsonNode spec = pod.path("spec");
+    return named(array(spec, "containers"))
+        || (nativeSidecars && named(array(spec, "initContainers")));
   }
 
   /**
@@ -463,6 +491,12 @@ public final class SidecarInjector {
     env.add(fieldRef(POD_NAME_ENV, "metadata.name"));
     env.add(fieldRef(POD_UID_ENV, "metadata.uid"));
     env.add(fieldRef(NODE_NAME_ENV, "spec.nodeName"));
+    env.add(new EnvVar(RESOURCE_ATTRIBUTES_ENV, resourceAttributes(podNamespace, owners), null));
+    return env;
+  }
+
+  /** The value of {@code OTEL_RESOURCE_ATTRIBUTES}: sorted {@code key=value} pairs. */
+  private static String resourceAttributes(String podNamespace, Owners owners) {
     Map<String, String> attributes = new TreeMap<>();
     attributes.put("k8s.namespace.name", podNamespace);
     attributes.put("k8s.node.name", "$(" + NODE_NAME_ENV + ")");
@@ -486,8 +520,7 @@ public final class SidecarInjector {
             value.append(k).append('=').append(v);
           }
         });
-    env.add(new EnvVar(RESOURCE_ATTRIBUTES_ENV, value.toString(), null));
-    return env;
+    return value.toString();
   }
 
   private static EnvVar fieldRef(String name, String path) {
@@ -509,6 +542,11 @@ public final class SidecarInjector {
     return v == null ? "" : v;
   }
 
+  private static String annotation(JsonNode pod) {
+    JsonNode v = pod.path("metadata").path("annotations").path(INJECT_ANNOTATION);
+    return v.isTextual() ? v.asText() : "";
+  }
+
   static OwnerReference owner(List<OwnerReference> refs, String kind) {
     if (refs == null) {
       return null;
@@ -521,31 +559,73 @@ public final class SidecarInjector {
     return null;
   }
 
-  private static boolean named(List<Container> containers) {
-    if (containers == null) {
-      return false;
-    }
-    for (Container c : containers) {
-      if (Names.CONTAINER.equals(c.getName())) {
+  private static boolean named(ArrayNode containers) {
+    for (JsonNode c : containers) {
+      if (Names.CONTAINER.equals(c.path("name").asText())) {
         return true;
       }
     }
     return false;
   }
 
-  private static List<Container> withoutSidecar(List<Container> containers) {
-    List<Container> out = new ArrayList<>();
-    if (containers != null) {
-      for (Container c : containers) {
-        if (!Names.CONTAINER.equals(c.getName())) {
-          out.add(c);
-        }
+  private static void withoutSidecar(ArrayNode containers) {
+    for (int i = containers.size() - 1; i >= 0; i--) {
+      if (Names.CONTAINER.equals(containers.get(i).path("name").asText())) {
+        containers.remove(i);
       }
     }
-    return out;
   }
 
-  private static <T> List<T> mutable(List<T> list) {
-    return list == null ? new ArrayList<>() : new ArrayList<>(list);
+  /** The array at {@code field} for reading: empty when absent or null; wrong types are errors. */
+  private static ArrayNode array(JsonNode parent, String field) {
+    JsonNode v = parent.get(field);
+    if (v == null || v.isNull() || v.isMissingNode()) {
+      return EMPTY;
+    }
+    if (v instanceof ArrayNode a) {
+      return a;
+    }
+    throw new IllegalArgumentException("the pod's " + field + " is not a list");
   }
+
+  /**
+   * Replaces {@code parent.field} by a shallow copy of that list (a new empty one when absent) and
+   * returns it: the elements stay shared, so they must not be changed through it.
+   */
+  private static ArrayNode copyOfArray(ObjectNode parent, String field) {
+    JsonNode v = parent.get(field);
+    ArrayNode copy = parent.putArray(field);
+    if (v instanceof ArrayNode a) {
+      copy.addAll(a);
+    } else if (v != null && !v.isNull()) {
+      throw new IllegalArgumentException("the pod's " + field + " is not a list");
+    }
+    return copy;
+  }
+
+  /** As {@link #copyOfArray} for an object. */
+  private static ObjectNode copyOfObject(ObjectNode parent, String field) {
+    JsonNode v = parent.get(field);
+    if (v != null && !v.isNull() && !(v instanceof ObjectNode)) {
+      throw new IllegalArgumentException("the pod's " + field + " is not an object");
+    }
+    ObjectNode copy = v == null || v.isNull() ? parent.objectNode() : shallow((ObjectNode) v);
+    parent.set(field, copy);
+    return copy;
+  }
+
+  private static ObjectNode shallow(ObjectNode o) {
+    ObjectNode copy = o.objectNode();
+    copy.setAll(o);
+    return copy;
+  }
+
+  /** The downward-API env the resource attributes refer to, the same for every pod. */
+  private static final List<JsonNode> POD_IDENTITY_ENV =
+      List.of(
+          JsonPatches.tree(fieldRef(POD_NAME_ENV, "metadata.name")),
+          JsonPatches.tree(fieldRef(POD_UID_ENV, "metadata.uid")),
+          JsonPatches.tree(fieldRef(NODE_NAME_ENV, "spec.nodeName")));
+
+  private static final ArrayNode EMPTY = JsonNodeFactory.instance.arrayNode();
 }

@@ -2,8 +2,10 @@ package dev.telescope.webhook;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
@@ -521,7 +523,23 @@ public final class WebhookServer implements AutoCloseable {
 
   private void serveAdmission(HttpExchange exchange, String path, AdmissionRoute route, byte[] body)
       throws IOException, Reject {
-    AdmissionReview review = decode(body, AdmissionReview.class, "AdmissionReview");
+    JsonNode object = null;
+    AdmissionReview review;
+    if (route.handler() instanceof AdmissionHandler.RawObject) {
+      // Only the envelope is bound to the model; the object stays the JSON that was sent.
+      JsonNode tree = decode(body, JsonNode.class, "AdmissionReview");
+      if (!(tree instanceof ObjectNode root)) {
+        throw new Reject(
+            400, Outcome.BAD_REQUEST, "request body is not a AdmissionReview: not a JSON object");
+      }
+      if (root.get("request") instanceof ObjectNode request) {
+        object = request.remove("object");
+        request.remove("oldObject");
+      }
+      review = bind(root, AdmissionReview.class, "AdmissionReview");
+    } else {
+      review = decode(body, AdmissionReview.class, "AdmissionReview");
+    }
     checkEnvelope(
         "AdmissionReview", ADMISSION_API_VERSION, review.getKind(), review.getApiVersion());
     AdmissionRequest request = review.getRequest();
@@ -534,7 +552,10 @@ public final class WebhookServer implements AutoCloseable {
     AdmissionResponse response;
     Outcome outcome;
     try {
-      response = route.handler().handle(request);
+      response =
+          route.handler() instanceof AdmissionHandler.RawObject raw
+              ? raw.handle(request, object)
+              : route.handler().handle(request);
       if (response == null || response.getAllowed() == null) {
         throw new IllegalStateException("the handler returned no decision");
       }
@@ -670,6 +691,19 @@ public final class WebhookServer implements AutoCloseable {
       throw new Reject(400, Outcome.BAD_REQUEST, "request body is nested too deeply");
     } catch (IllegalArgumentException | IllegalStateException e) {
       // fabric8's deserializers report some malformed objects this way.
+      throw new Reject(400, Outcome.BAD_REQUEST, "request body is not a " + kind);
+    }
+  }
+
+  private <T> T bind(JsonNode tree, Class<T> type, String kind) throws Reject {
+    try {
+      return mapper.treeToValue(tree, type);
+    } catch (JsonProcessingException e) {
+      throw new Reject(
+          400, Outcome.BAD_REQUEST, "request body is not a " + kind + ": " + oneLine(e));
+    } catch (StackOverflowError e) {
+      throw new Reject(400, Outcome.BAD_REQUEST, "request body is nested too deeply");
+    } catch (IllegalArgumentException | IllegalStateException e) {
       throw new Reject(400, Outcome.BAD_REQUEST, "request body is not a " + kind);
     }
   }

@@ -75,7 +75,7 @@ class AdmissionFuzzTest {
             WebhookServer.Options.defaults().withAddress("127.0.0.1", 0).withThreads(4, 64),
             new ReloadingKeyManager(PKI.servingMaterial()).sslContext());
     server
-        .addAdmissionRoute(POD, pods::handle, true)
+        .addAdmissionRoute(POD, pods, true)
         .addAdmissionRoute(CollectorAdmission.MUTATE_PATH, collectors::mutate, false)
         .addAdmissionRoute(CollectorAdmission.VALIDATE_PATH, collectors::validate, false)
         .addConversionRoute(CollectorAdmission.CONVERT_PATH, collectors::convert);

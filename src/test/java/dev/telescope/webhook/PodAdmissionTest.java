@@ -333,7 +333,13 @@ class PodAdmissionTest {
   @Test
   void garbageInsteadOfAPodFailsOpen() {
     AdmissionRequest req = request("CREATE", POD_JSON.formatted("true"));
-    req.setObject(java.util.Map.of("spec", "not an object"));
+    req.setObject(
+        java.util.Map.of(
+            "metadata",
+            java.util.Map.of(
+                "annotations", java.util.Map.of(SidecarInjector.INJECT_ANNOTATION, "true")),
+            "spec",
+            "not an object"));
     PodAdmission a = admission(false, lookup(List.of(collector(NS, "side", "sidecar"))));
     AdmissionResponse r = a.handle(req);
     assertThat(r.getAllowed()).isTrue();

@@ -11,6 +11,7 @@ import static dev.telescope.webhook.SidecarFixtures.lookup;
 import static dev.telescope.webhook.SidecarFixtures.namespace;
 import static dev.telescope.webhook.SidecarFixtures.pod;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.telescope.api.common.ConfigMapsSpec;
@@ -533,18 +534,32 @@ class SidecarInjectorTest {
     }
 
     @Test
-    void inPlaceInjectionShowsThePodBeforeChangingIt() {
-      Pod in = pod("true");
-      JsonNode[] seen = new JsonNode[1];
-      Decision d = legacy.decide(in, NS, null, one, p -> seen[0] = JsonPatches.tree(p));
-      assertThat(((Inject) d).pod()).isSameAs(in);
-      assertThat(seen[0]).isEqualTo(JsonPatches.tree(pod("true")));
-      assertThat(legacy.hasSidecar(in)).isTrue();
+    void theReceivedJsonIsNeverModifiedAndUnknownFieldsSurvive() {
+      com.fasterxml.jackson.databind.node.ObjectNode in =
+          (com.fasterxml.jackson.databind.node.ObjectNode) JsonPatches.tree(pod("true"));
+      ((com.fasterxml.jackson.databind.node.ObjectNode) in.get("spec"))
+          .put("someFutureField", "kept");
+      JsonNode before = in.deepCopy();
+      Decision d = legacy.decide(in, NS, null, one);
+      assertThat(in).isEqualTo(before);
+      com.fasterxml.jackson.databind.node.ObjectNode out = ((Inject) d).tree();
+      assertThat(out).isNotSameAs(in);
+      assertThat(out.at("/spec/someFutureField").asText()).isEqualTo("kept");
+      assertThat(JsonPatches.diff(in, out))
+          .extracting(op -> op.get("path").asText())
+          .containsExactlyInAnyOrder(
+              "/spec/containers/1",
+              "/metadata/labels/" + Labels.SIDECAR_INJECTED.replace("/", "~1"));
+    }
 
-      Pod untouched = pod(null);
-      JsonNode before = JsonPatches.tree(untouched);
-      legacy.decide(untouched, NS, null, one, p -> seen[0] = null);
-      assertThat(JsonPatches.tree(untouched)).isEqualTo(before);
+    @Test
+    void aPodWhoseFieldsHaveTheWrongJsonTypesIsAnErrorNotAGuess() {
+      com.fasterxml.jackson.databind.node.ObjectNode in =
+          (com.fasterxml.jackson.databind.node.ObjectNode) JsonPatches.tree(pod("true"));
+      ((com.fasterxml.jackson.databind.node.ObjectNode) in.get("spec")).put("containers", "app");
+      assertThatThrownBy(() -> legacy.decide(in, NS, null, one))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("containers is not a list");
     }
 
     private String otelConfig(Decision d) {
