@@ -3,6 +3,7 @@ package dev.telescope;
 import dev.telescope.config.Capabilities;
 import dev.telescope.config.OperatorConfig;
 import dev.telescope.reconciler.CapabilityDetector;
+import dev.telescope.reconciler.InterningSerialization;
 import dev.telescope.reconciler.OperatorRuntime;
 import dev.telescope.tls.CertificateSource;
 import dev.telescope.tls.SelfManagedCertificates;
@@ -61,7 +62,10 @@ final class Cli {
 
   private static int start(List<String> args, boolean reconciler, boolean webhook) {
     OperatorConfig base = OperatorConfig.parse(args, System.getenv());
-    KubernetesClient client = new KubernetesClientBuilder().build();
+    KubernetesClient client =
+        new KubernetesClientBuilder()
+            .withKubernetesSerialization(InterningSerialization.create())
+            .build();
     Running running = Running.start(client, base, reconciler, webhook, "0.0.0.0");
     Runtime.getRuntime().addShutdownHook(new Thread(running::close, "telescope-shutdown"));
     return KEEP_RUNNING;

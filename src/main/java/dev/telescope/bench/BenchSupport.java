@@ -21,6 +21,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -36,7 +37,7 @@ public final class BenchSupport {
 
   /** The JVM flags deploy/base/*.yaml set when the repository is at hand, as shipped. */
   static final String SHIPPED_JAVA_TOOL_OPTIONS =
-      "-XX:MaxRAMPercentage=60 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"
+      "-XX:MaxRAMPercentage=45 -XX:MinRAMPercentage=45 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"
           + " -Dsun.net.httpserver.nodelay=true";
 
   /** The memory limit both shipped Deployments set. */
@@ -49,7 +50,16 @@ public final class BenchSupport {
    * @param javaToolOptions the env value
    * @param memoryLimit the Kubernetes quantity, e.g. {@code 256Mi}
    */
-  record Shipped(String javaToolOptions, String memoryLimit, String source) {
+  record Shipped(
+      String javaToolOptions, String memoryLimit, String source, Map<String, String> env) {
+    Shipped(String javaToolOptions, String memoryLimit, String source) {
+      this(
+          javaToolOptions,
+          memoryLimit,
+          source,
+          Map.of("JAVA_TOOL_OPTIONS", javaToolOptions, "MALLOC_ARENA_MAX", "2"));
+    }
+
     /** {@code -XX:MaxRAM=<bytes>} for the memory limit. */
     String maxRamFlag() {
       return "-XX:MaxRAM=" + bytes(memoryLimit);
@@ -72,14 +82,18 @@ public final class BenchSupport {
           }
           JsonNode container = doc.at("/spec/template/spec/containers/0");
           String options = null;
+          Map<String, String> literal = new java.util.TreeMap<>();
           for (JsonNode env : container.path("env")) {
+            if (env.has("value")) {
+              literal.put(env.path("name").asText(), env.path("value").asText());
+            }
             if ("JAVA_TOOL_OPTIONS".equals(env.path("name").asText())) {
               options = env.path("value").asText();
             }
           }
           String limit = container.at("/resources/limits/memory").asText(null);
           if (options != null && limit != null) {
-            return new Shipped(options, limit, manifest.toString());
+            return new Shipped(options, limit, manifest.toString(), Map.copyOf(literal));
           }
         }
       } catch (IOException e) {
@@ -228,9 +242,17 @@ public final class BenchSupport {
 
     /** The last lines of output, for error messages. */
     String tail() {
+      List<String> messages = new ArrayList<>();
       synchronized (all) {
-        return String.join("\n", all.subList(Math.max(0, all.size() - 20), all.size()));
+        for (String line : all) {
+          // Stack frames say little in a benchmark report; the messages before them do.
+          if (!line.startsWith("\tat ") && !line.startsWith("\t... ")) {
+            messages.add(line);
+          }
+        }
       }
+      return String.join(
+          "\n", messages.subList(Math.max(0, messages.size() - 30), messages.size()));
     }
 
     long pid() {

@@ -101,8 +101,59 @@ public final class MockApiServer implements AutoCloseable {
                 client + " " + method + " " + resource(request.getPath()), k -> new LongAdder())
             .increment();
       }
-      return super.dispatch(request);
+      MockResponse discovery = discovery(request);
+      return discovery != null ? discovery : super.dispatch(request);
     }
+
+    /**
+     * The CRUD mock answers {@code /version} and discovery paths such as {@code
+     * /apis/route.openshift.io} with every object it stores, which with tens of thousands of
+     * objects is a response of tens of megabytes no real API server would send. Answer them as a
+     * plain Kubernetes cluster does: a version, and 404 for API groups it does not serve.
+     */
+    static MockResponse discovery(RecordedRequest request) {
+      if (!"GET".equals(request.getMethod())) {
+        return null;
+      }
+      String path = request.getPath();
+      int q = path.indexOf('?');
+      if (q >= 0) {
+        path = path.substring(0, q);
+      }
+      if (path.equals("/version")) {
+        return new MockResponse()
+            .setResponseCode(200)
+            .setHeader("Content-Type", "application/json")
+            .setBody(
+                "{\"major\":\"1\",\"minor\":\"31\",\"gitVersion\":\"v1.31.0\","
+                    + "\"platform\":\"linux/amd64\"}");
+      }
+      String[] parts = path.replaceAll("^/+|/+$", "").split("/");
+      boolean groupOrVersion = parts.length >= 2 && parts.length <= 3 && parts[0].equals("apis");
+      if (groupOrVersion && !SERVED_GROUPS.contains(parts[1])) {
+        return new MockResponse()
+            .setResponseCode(404)
+            .setHeader("Content-Type", "application/json")
+            .setBody(
+                "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+                    + "\"reason\":\"NotFound\",\"code\":404}");
+      }
+      return null;
+    }
+
+    /** Groups a plain cluster with our CRD serves; discovery of any other one is a 404. */
+    static final Set<String> SERVED_GROUPS =
+        Set.of(
+            "apps",
+            "policy",
+            "autoscaling",
+            "networking.k8s.io",
+            "rbac.authorization.k8s.io",
+            "apiextensions.k8s.io",
+            "authorization.k8s.io",
+            "coordination.k8s.io",
+            "events.k8s.io",
+            "admissionregistration.k8s.io");
   }
 
   /** The mock's store, with its keys also indexed by object name. */
