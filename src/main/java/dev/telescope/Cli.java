@@ -163,7 +163,7 @@ final class Cli {
     private void startWebhook(KubernetesClient client, String bindAddress) {
       certificates =
           CertificateSource.create(
-              CertificateSource.Mode.parse(cfg.certMode().flag()),
+              cfg.certMode(),
               cfg.certDir(),
               Duration.ofSeconds(10),
               () -> client,

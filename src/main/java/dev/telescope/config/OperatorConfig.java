@@ -320,7 +320,7 @@ public record OperatorConfig(
       return CertMode.parse(v);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "--cert-mode must be auto, files, self-managed or none, got '" + v + "'");
+          "--cert-mode must be auto, files, self-managed or none, got '" + v + "'", e);
     }
   }
 

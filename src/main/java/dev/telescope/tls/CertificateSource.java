@@ -1,11 +1,10 @@
 package dev.telescope.tls;
 
+import dev.telescope.config.CertMode;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -21,65 +20,8 @@ import javax.net.ssl.SSLContext;
  */
 public interface CertificateSource extends AutoCloseable {
 
-  /** The values of {@code --cert-mode}. */
-  enum Mode {
-    /** {@link #FILES} when the certificate directory holds a pair, else {@link #SELF_MANAGED}. */
-    AUTO("auto"),
-    /** Serve {@code tls.crt}/{@code tls.key} from the certificate directory (cert-manager, OLM). */
-    FILES("files"),
-    /** Mint a CA and certificate, keep them in a Secret and inject the caBundle. */
-    SELF_MANAGED("self-managed"),
-    /** Manage nothing; serve from the certificate directory if files are there. */
-    NONE("none");
-
-    private final String flag;
-
-    Mode(String flag) {
-      this.flag = flag;
-    }
-
-    /** The flag spelling, e.g. {@code self-managed}. */
-    public String flag() {
-      return flag;
-    }
-
-    /**
-     * Reads a {@code --cert-mode} value.
-     *
-     * @param value {@code auto}, {@code files}, {@code self-managed} or {@code none}
-     * @return the mode
-     * @throws IllegalArgumentException for anything else, naming the accepted values
-     */
-    public static Mode parse(String value) {
-      String wanted = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
-      for (Mode mode : values()) {
-        if (mode.flag.equals(wanted)) {
-          return mode;
-        }
-      }
-      throw new IllegalArgumentException(
-          "unknown --cert-mode '" + value + "'; expected auto, files, self-managed or none");
-    }
-
-    /**
-     * Resolves {@link #AUTO}: files win when both {@code tls.crt} and {@code tls.key} exist.
-     *
-     * @param certDir the certificate directory
-     * @return this mode, or the concrete mode {@link #AUTO} stands for
-     */
-    public Mode resolve(Path certDir) {
-      if (this != AUTO) {
-        return this;
-      }
-      boolean files =
-          Files.exists(certDir.resolve(CertDirWatcher.CERT_FILE))
-              && Files.exists(certDir.resolve(CertDirWatcher.KEY_FILE));
-      return files ? FILES : SELF_MANAGED;
-    }
-  }
-
-  /** The concrete mode (never {@link Mode#AUTO}). */
-  Mode mode();
+  /** The concrete mode (never {@link CertMode#AUTO}). */
+  CertMode mode();
 
   /**
    * Loads or mints the first certificate and starts watching for changes. Does not throw when the
@@ -119,7 +61,8 @@ public interface CertificateSource extends AutoCloseable {
    * @return the source, not started
    */
   static CertificateSource files(Path certDir, Duration pollInterval) {
-    return new FileCertificateSource(Mode.FILES, certDir, pollInterval, Clock.systemUTC(), true);
+    return new FileCertificateSource(
+        CertMode.FILES, certDir, pollInterval, Clock.systemUTC(), true);
   }
 
   /**
@@ -130,7 +73,8 @@ public interface CertificateSource extends AutoCloseable {
    * @return the source, not started
    */
   static CertificateSource none(Path certDir, Duration pollInterval) {
-    return new FileCertificateSource(Mode.NONE, certDir, pollInterval, Clock.systemUTC(), false);
+    return new FileCertificateSource(
+        CertMode.NONE, certDir, pollInterval, Clock.systemUTC(), false);
   }
 
   /**
@@ -161,7 +105,7 @@ public interface CertificateSource extends AutoCloseable {
    * @return the source, not started
    */
   static CertificateSource create(
-      Mode mode,
+      CertMode mode,
       Path certDir,
       Duration interval,
       Supplier<KubernetesClient> client,

@@ -1,5 +1,6 @@
 package dev.telescope.tls;
 
+import dev.telescope.config.CertMode;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -8,18 +9,18 @@ import java.util.Optional;
 /** Files and none modes: certificates are provided by someone else and only watched here. */
 final class FileCertificateSource implements CertificateSource {
 
-  private final Mode mode;
+  private final CertMode mode;
   private final ReloadingKeyManager keyManager = new ReloadingKeyManager();
   private final CertDirWatcher watcher;
 
   FileCertificateSource(
-      Mode mode, Path certDir, Duration pollInterval, Clock clock, boolean filesRequired) {
+      CertMode mode, Path certDir, Duration pollInterval, Clock clock, boolean filesRequired) {
     this.mode = mode;
     this.watcher = new CertDirWatcher(certDir, keyManager, pollInterval, clock, filesRequired);
   }
 
   @Override
-  public Mode mode() {
+  public CertMode mode() {
     return mode;
   }
 

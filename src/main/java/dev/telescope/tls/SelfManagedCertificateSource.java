@@ -1,5 +1,6 @@
 package dev.telescope.tls;
 
+import dev.telescope.config.CertMode;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -36,8 +37,8 @@ final class SelfManagedCertificateSource implements CertificateSource {
   }
 
   @Override
-  public Mode mode() {
-    return Mode.SELF_MANAGED;
+  public CertMode mode() {
+    return CertMode.SELF_MANAGED;
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.telescope.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.telescope.config.CertMode;
 import dev.telescope.reconciler.MockCluster;
 import dev.telescope.tls.CertificateMinter.Minted;
 import dev.telescope.webhook.HealthServer;
@@ -61,8 +62,7 @@ class CertificateRotationFaultsTest {
     Minted first = PKI.serving();
     kubeletProjects(first);
     FileCertificateSource source =
-        new FileCertificateSource(
-            CertificateSource.Mode.FILES, certDir, Duration.ofMillis(50), clock, true);
+        new FileCertificateSource(CertMode.FILES, certDir, Duration.ofMillis(50), clock, true);
     source.start();
     WebhookServer server =
         new WebhookServer(

@@ -3,7 +3,7 @@ package dev.telescope.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.telescope.tls.CertificateSource.Mode;
+import dev.telescope.config.CertMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -20,24 +20,24 @@ class CertificateSourceTest {
 
   @Test
   void parsesTheFlagValues() {
-    assertThat(Mode.parse("auto")).isEqualTo(Mode.AUTO);
-    assertThat(Mode.parse("files")).isEqualTo(Mode.FILES);
-    assertThat(Mode.parse(" Self-Managed ")).isEqualTo(Mode.SELF_MANAGED);
-    assertThat(Mode.parse("none")).isEqualTo(Mode.NONE);
-    assertThat(Mode.SELF_MANAGED.flag()).isEqualTo("self-managed");
-    assertThatThrownBy(() -> Mode.parse("cert-manager"))
+    assertThat(CertMode.parse("auto")).isEqualTo(CertMode.AUTO);
+    assertThat(CertMode.parse("files")).isEqualTo(CertMode.FILES);
+    assertThat(CertMode.parse(" Self-Managed ")).isEqualTo(CertMode.SELF_MANAGED);
+    assertThat(CertMode.parse("none")).isEqualTo(CertMode.NONE);
+    assertThat(CertMode.SELF_MANAGED.flag()).isEqualTo("self-managed");
+    assertThatThrownBy(() -> CertMode.parse("cert-manager"))
         .hasMessage(
             "unknown --cert-mode 'cert-manager'; expected auto, files, self-managed or none");
   }
 
   @Test
   void autoPrefersFilesWhenBothArePresent() throws Exception {
-    assertThat(Mode.AUTO.resolve(certDir)).isEqualTo(Mode.SELF_MANAGED);
+    assertThat(CertMode.AUTO.resolve(certDir)).isEqualTo(CertMode.SELF_MANAGED);
 
     TestPki.write(certDir, PKI.serving());
 
-    assertThat(Mode.AUTO.resolve(certDir)).isEqualTo(Mode.FILES);
-    assertThat(Mode.NONE.resolve(certDir)).isEqualTo(Mode.NONE);
+    assertThat(CertMode.AUTO.resolve(certDir)).isEqualTo(CertMode.FILES);
+    assertThat(CertMode.NONE.resolve(certDir)).isEqualTo(CertMode.NONE);
   }
 
   @Test
@@ -47,7 +47,7 @@ class CertificateSourceTest {
 
     try (CertificateSource source =
         CertificateSource.create(
-            Mode.AUTO,
+            CertMode.AUTO,
             certDir,
             Duration.ofHours(1),
             () -> {
@@ -56,7 +56,7 @@ class CertificateSourceTest {
             SETTINGS)) {
       source.start();
 
-      assertThat(source.mode()).isEqualTo(Mode.FILES);
+      assertThat(source.mode()).isEqualTo(CertMode.FILES);
       assertThat(source.hasCertificate()).isTrue();
       assertThat(source.keyManager().current().orElseThrow().leaf())
           .isEqualTo(serving.certificate());
@@ -79,7 +79,7 @@ class CertificateSourceTest {
     try (CertificateSource source = CertificateSource.none(certDir, Duration.ofHours(1))) {
       source.start();
 
-      assertThat(source.mode()).isEqualTo(Mode.NONE);
+      assertThat(source.mode()).isEqualTo(CertMode.NONE);
       assertThat(source.hasCertificate()).isFalse();
       assertThat(source.problem()).isEmpty();
     }

@@ -3,6 +3,7 @@ package dev.telescope.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.telescope.config.CertMode;
 import dev.telescope.webhook.WebhookServer;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -296,7 +297,7 @@ class SelfManagedCertificatesTest {
 
       X509Certificate served = handshake(webhook.port(), ca);
 
-      assertThat(source.mode()).isEqualTo(CertificateSource.Mode.SELF_MANAGED);
+      assertThat(source.mode()).isEqualTo(CertMode.SELF_MANAGED);
       assertThat(source.problem()).isEmpty();
       assertThat(served.getEncoded())
           .isEqualTo(Base64.getDecoder().decode(stripPem(secret().getData().get("tls.crt"))));
