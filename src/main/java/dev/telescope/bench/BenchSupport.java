@@ -425,4 +425,17 @@ public final class BenchSupport {
       }
     }
   }
+
+  /** One row of a Markdown "figure | measured | goal | result" table; no verdict when null. */
+  static String targetRow(String what, String measured, String goal, Boolean pass) {
+    return "| "
+        + what
+        + " | "
+        + measured
+        + " | "
+        + goal
+        + " | "
+        + (pass == null ? "" : pass ? "pass" : "MISS")
+        + " |\n";
+  }
 }

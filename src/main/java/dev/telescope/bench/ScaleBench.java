@@ -934,13 +934,13 @@ public final class ScaleBench {
         .append("\n\n");
     b.append("| figure | measured | goal | result |\n|---|---:|---:|---|\n");
     b.append(
-        row(
+        BenchSupport.targetRow(
             "start-up to ready (process start → /readyz 200), empty cluster",
             String.format(Locale.ROOT, "%.2f s", r.startupSeconds()),
             "≤ 3 s",
             r.startupSeconds() <= 3));
     b.append(
-        row(
+        BenchSupport.targetRow(
             s.collectors() + " collectors created at once → all Ready=True with their workload",
             r.convergeSeconds() < 0
                 ? r.converged() + "/" + s.collectors() + " in " + s.timeout().toSeconds() + " s"
@@ -948,31 +948,31 @@ public final class ScaleBench {
             "≤ 60 s",
             r.convergeSeconds() >= 0 && r.convergeSeconds() <= 60));
     b.append(
-        row(
+        BenchSupport.targetRow(
             "API writes per new collector",
             String.format(Locale.ROOT, "%.2f", r.writesPerCollector()),
             "(no goal)",
             null));
     b.append(
-        row(
+        BenchSupport.targetRow(
             "writes during 2 full resyncs at steady state",
             r.steadyWrites() + " (" + r.steadyReconciles() + " reconciles)",
             "0",
             r.steadyWrites() == 0));
     b.append(
-        row(
+        BenchSupport.targetRow(
             "operator memory at " + s.collectors() + " collectors",
             r.atCollectors().describe(),
             "",
             null));
     b.append(
-        row(
+        BenchSupport.targetRow(
             "operator memory with " + 2 * s.foreign() + " foreign objects added",
             r.withForeign().describe(),
             "RSS ≤ 256 MiB",
             r.withForeign().rssKib() <= 256 * 1024));
     b.append(
-        row(
+        BenchSupport.targetRow(
             "growth from the foreign objects",
             String.format(
                 Locale.ROOT,
@@ -982,14 +982,14 @@ public final class ScaleBench {
             "no growth",
             null));
     b.append(
-        row(
+        BenchSupport.targetRow(
             "operator writes caused by the foreign objects",
             Long.toString(r.foreignWrites()),
             "0",
             r.foreignWrites() == 0));
     if (r.restartReadySeconds() >= 0) {
       b.append(
-          row(
+          BenchSupport.targetRow(
               "restart with everything in place: ready / all reconciled",
               String.format(
                   Locale.ROOT,
@@ -999,7 +999,7 @@ public final class ScaleBench {
               "",
               null));
       b.append(
-          row(
+          BenchSupport.targetRow(
               "writes after the restart",
               Long.toString(r.restartWrites()),
               "0",
@@ -1012,17 +1012,5 @@ public final class ScaleBench {
                 b.append(
                     String.format(Locale.ROOT, "- `%s`: %.2f%n", k, (double) v / s.collectors())));
     return b.toString();
-  }
-
-  private static String row(String what, String measured, String goal, Boolean pass) {
-    return "| "
-        + what
-        + " | "
-        + measured
-        + " | "
-        + goal
-        + " | "
-        + (pass == null ? "" : pass ? "pass" : "MISS")
-        + " |\n";
   }
 }

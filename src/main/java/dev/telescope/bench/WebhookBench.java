@@ -948,7 +948,7 @@ public final class WebhookBench {
     if (w != null && n != null) {
       double r = w[0].p99Micros() / n[0].p99Micros();
       b.append(
-          target(
+          BenchSupport.targetRow(
               "DEVELOPERS: p99 at " + s.latencyConnections() + " conns vs nginx",
               String.format(
                   Locale.ROOT,
@@ -960,7 +960,7 @@ public final class WebhookBench {
               r <= 2.0));
       double t = w[1].throughput() / n[1].throughput();
       b.append(
-          target(
+          BenchSupport.targetRow(
               "DEVELOPERS: throughput at " + s.throughputConnections() + " conns vs nginx",
               String.format(
                   Locale.ROOT,
@@ -976,7 +976,7 @@ public final class WebhookBench {
     if (pw != null && pe != null) {
       double r = pw.p99Micros() / pe.p99Micros();
       b.append(
-          target(
+          BenchSupport.targetRow(
               "issue: p99 at "
                   + s.throughputConnections()
                   + " conns vs JDK echo, same load ("
@@ -994,7 +994,7 @@ public final class WebhookBench {
     if (w != null && e != null) {
       double r = w[1].p99Micros() / e[1].p99Micros();
       b.append(
-          target(
+          BenchSupport.targetRow(
               "p99 at " + s.throughputConnections() + " conns vs JDK echo, both saturated",
               String.format(
                   Locale.ROOT,
@@ -1007,7 +1007,7 @@ public final class WebhookBench {
     }
     if (w != null) {
       b.append(
-          target(
+          BenchSupport.targetRow(
               "issue: saturated admissions/s (" + s.throughputConnections() + " conns)",
               String.format(Locale.ROOT, "%.0f", w[1].throughput()),
               "≥ 5000",
@@ -1017,17 +1017,5 @@ public final class WebhookBench {
       b.append("\nProblems: ").append(String.join("; ", problems)).append('\n');
     }
     return b.toString();
-  }
-
-  private static String target(String what, String measured, String goal, Boolean pass) {
-    return "| "
-        + what
-        + " | "
-        + measured
-        + " | "
-        + goal
-        + " | "
-        + (pass == null ? "" : pass ? "pass" : "MISS")
-        + " |\n";
   }
 }
