@@ -12,6 +12,7 @@ import dev.telescope.config.OperatorConfig;
 import dev.telescope.webhook.CollectorAdmission;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -19,6 +20,7 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookC
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -246,68 +248,15 @@ final class Demo {
     step(
         "6. What the operator created (kubectl get all,cm,sa,pdb,netpol,clusterrole -l app.kubernetes.io/managed-by=opentelemetry-operator)");
     List<HasMetadata> owned = new ArrayList<>();
-    String sel = "opentelemetry-operator";
-    owned.addAll(
-        client
-            .apps()
-            .deployments()
-            .inNamespace("otel-sample")
-            .withLabel("app.kubernetes.io/managed-by", sel)
-            .list()
-            .getItems());
-    owned.addAll(
-        client
-            .services()
-            .inNamespace("otel-sample")
-            .withLabel("app.kubernetes.io/managed-by", sel)
-            .list()
-            .getItems());
-    owned.addAll(
-        client
-            .configMaps()
-            .inNamespace("otel-sample")
-            .withLabel("app.kubernetes.io/managed-by", sel)
-            .list()
-            .getItems());
-    owned.addAll(
-        client
-            .serviceAccounts()
-            .inNamespace("otel-sample")
-            .withLabel("app.kubernetes.io/managed-by", sel)
-            .list()
-            .getItems());
-    owned.addAll(
-        client
-            .policy()
-            .v1()
-            .podDisruptionBudget()
-            .inNamespace("otel-sample")
-            .withLabel("app.kubernetes.io/managed-by", sel)
-            .list()
-            .getItems());
-    owned.addAll(
-        client
-            .network()
-            .v1()
-            .networkPolicies()
-            .inNamespace("otel-sample")
-            .withLabel("app.kubernetes.io/managed-by", sel)
-            .list()
-            .getItems());
-    owned.addAll(
-        client
-            .rbac()
-            .clusterRoles()
-            .withLabel("app.kubernetes.io/managed-by", sel)
-            .list()
-            .getItems());
-    owned.addAll(
-        client
-            .rbac()
-            .clusterRoleBindings()
-            .withLabel("app.kubernetes.io/managed-by", sel)
-            .list()
-            .getItems());
+    String ns = "otel-sample";
+    owned.addAll(managed(client.apps().deployments().inNamespace(ns)));
+    owned.addAll(managed(client.services().inNamespace(ns)));
+    owned.addAll(managed(client.configMaps().inNamespace(ns)));
+    owned.addAll(managed(client.serviceAccounts().inNamespace(ns)));
+    owned.addAll(managed(client.policy().v1().podDisruptionBudget().inNamespace(ns)));
+    owned.addAll(managed(client.network().v1().networkPolicies().inNamespace(ns)));
+    owned.addAll(managed(client.rbac().clusterRoles()));
+    owned.addAll(managed(client.rbac().clusterRoleBindings()));
     table(
         List.of("KIND", "NAME", "COLLECTOR"),
         owned.stream()
@@ -691,5 +640,14 @@ final class Demo {
         .withName(name)
         .endMetadata()
         .build();
+  }
+
+  /** The objects of one kind that carry the operator's managed-by label. */
+  private static <T extends HasMetadata, L extends KubernetesResourceList<T>> List<T> managed(
+      FilterWatchListDeletable<T, L, ?> objects) {
+    return objects
+        .withLabel("app.kubernetes.io/managed-by", "opentelemetry-operator")
+        .list()
+        .getItems();
   }
 }

@@ -449,19 +449,11 @@ public final class SelfManagedCertificates {
       return false;
     }
     List<MutatingWebhook> hooks = config.getWebhooks() == null ? List.of() : config.getWebhooks();
-    List<String> names = new ArrayList<>();
-    List<WebhookClientConfig> clientConfigs = new ArrayList<>();
-    hooks.forEach(
-        h -> {
-          names.add(h.getName());
-          clientConfigs.add(h.getClientConfig());
-        });
-    ArrayNode patch = webhookPatch(names, clientConfigs, bundle);
-    if (patch.isEmpty()) {
-      return false;
-    }
-    resource.patch(PatchContext.of(PatchType.JSON), patch.toString());
-    return true;
+    return patchWebhooks(
+        resource,
+        hooks.stream().map(MutatingWebhook::getName).toList(),
+        hooks.stream().map(MutatingWebhook::getClientConfig).toList(),
+        bundle);
   }
 
   private boolean injectValidating(String bundle) {
@@ -473,13 +465,19 @@ public final class SelfManagedCertificates {
       return false;
     }
     List<ValidatingWebhook> hooks = config.getWebhooks() == null ? List.of() : config.getWebhooks();
-    List<String> names = new ArrayList<>();
-    List<WebhookClientConfig> clientConfigs = new ArrayList<>();
-    hooks.forEach(
-        h -> {
-          names.add(h.getName());
-          clientConfigs.add(h.getClientConfig());
-        });
+    return patchWebhooks(
+        resource,
+        hooks.stream().map(ValidatingWebhook::getName).toList(),
+        hooks.stream().map(ValidatingWebhook::getClientConfig).toList(),
+        bundle);
+  }
+
+  /** JSON-patches the CA bundle into the named webhooks; false when every one already has it. */
+  private boolean patchWebhooks(
+      io.fabric8.kubernetes.client.dsl.Resource<?> resource,
+      List<String> names,
+      List<WebhookClientConfig> clientConfigs,
+      String bundle) {
     ArrayNode patch = webhookPatch(names, clientConfigs, bundle);
     if (patch.isEmpty()) {
       return false;
