@@ -1,10 +1,10 @@
 package dev.telescope;
 
-import dev.telescope.config.Capabilities;
-import dev.telescope.config.OperatorConfig;
 import dev.telescope.reconciler.CapabilityDetector;
 import dev.telescope.reconciler.InterningSerialization;
 import dev.telescope.reconciler.OperatorRuntime;
+import dev.telescope.settings.Capabilities;
+import dev.telescope.settings.OperatorConfig;
 import dev.telescope.tls.CertificateSource;
 import dev.telescope.tls.SelfManagedCertificates;
 import dev.telescope.webhook.CollectorAdmission;
@@ -36,7 +36,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The long-running commands: the reconciler, the webhook server, or both in one process. */
-final class Cli {
+public final class Cli {
   /** Returned by commands whose servers keep running after {@code main} returns. */
   static final int KEEP_RUNNING = -1;
 
@@ -57,7 +57,7 @@ final class Cli {
   }
 
   static int demo(List<String> args, PrintStream out, PrintStream err) {
-    return Demo.run(args, out, err);
+    return DemoLauncher.run(args, out, err);
   }
 
   private static int start(List<String> args, boolean reconciler, boolean webhook) {
@@ -72,23 +72,24 @@ final class Cli {
   }
 
   /** Everything one process runs, so the demo and tests can start and stop it too. */
-  static final class Running implements AutoCloseable {
-    final OperatorConfig cfg;
-    final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  public static final class Running implements AutoCloseable {
+    public final OperatorConfig cfg;
+    public final PrometheusMeterRegistry registry =
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     final List<AutoCloseable> closeables = new ArrayList<>();
-    HealthServer health;
-    HealthServer metrics;
-    OperatorRuntime operator;
-    WebhookServer server;
-    CertificateSource certificates;
-    InformerCollectorLookup lookup;
-    PodAdmission pods;
+    public HealthServer health;
+    public HealthServer metrics;
+    public OperatorRuntime operator;
+    public WebhookServer server;
+    public CertificateSource certificates;
+    public InformerCollectorLookup lookup;
+    public PodAdmission pods;
 
     private Running(OperatorConfig cfg) {
       this.cfg = cfg;
     }
 
-    static Running start(
+    public static Running start(
         KubernetesClient client,
         OperatorConfig base,
         boolean reconciler,

@@ -1,6 +1,6 @@
 package dev.telescope;
 
-import dev.telescope.config.OperatorConfig;
+import dev.telescope.settings.OperatorConfig;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,7 +48,7 @@ public final class Main {
         case "run" -> Cli.both(rest, err);
         case "demo" -> Cli.demo(rest, out, err);
         case "version", "--version" -> {
-          out.println("telescope " + dev.telescope.config.Version.OPERATOR);
+          out.println("telescope " + dev.telescope.settings.Version.OPERATOR);
           yield 0;
         }
         default -> {

@@ -2,9 +2,9 @@ package dev.telescope;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.telescope.config.OperatorConfig;
 import dev.telescope.reconciler.FaultyDispatcher;
 import dev.telescope.reconciler.MockCluster;
+import dev.telescope.settings.OperatorConfig;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -99,7 +99,7 @@ class ApiServerUnreachableTest {
 
       running = starting.get(60, TimeUnit.SECONDS);
       assertThat(running.operator).isNotNull();
-      assertThat(log(captured)).contains("telescope " + dev.telescope.config.Version.OPERATOR);
+      assertThat(log(captured)).contains("telescope " + dev.telescope.settings.Version.OPERATOR);
       int healthPort = running.health.port();
       MockCluster.await(
           "ready once started",

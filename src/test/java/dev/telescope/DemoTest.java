@@ -2,6 +2,7 @@ package dev.telescope;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.telescope.demo.Demo;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

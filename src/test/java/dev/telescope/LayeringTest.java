@@ -16,9 +16,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Dependencies between our packages point one way (api <- naming <- config <- manifests <-
- * reconciler/webhook), and the pure layers stay free of the Kubernetes client, so that they can be
- * tested without a cluster. Packages that do not exist yet pass trivially.
+ * Dependencies between our packages point one way (api <- naming <- settings <- config <- manifests
+ * <- reconciler/webhook), and the pure layers stay free of the Kubernetes client, so that they can
+ * be tested without a cluster. Packages that do not exist yet pass trivially.
  */
 class LayeringTest {
   private static final String ROOT = "dev.telescope";
@@ -33,7 +33,8 @@ class LayeringTest {
       Map.of(
           "api", Set.of(),
           "naming", Set.of("api"),
-          "config", Set.of("api", "naming"));
+          "settings", Set.of("api", "naming"),
+          "config", Set.of("api", "naming", "settings"));
 
   private static final Pattern IMPORT =
       Pattern.compile("^\\s*import\\s+(?:static\\s+)?([\\w.]+(?:\\.\\*)?)\\s*;", Pattern.MULTILINE);

@@ -11,6 +11,7 @@ import dev.telescope.api.common.UpgradeStrategy;
 import dev.telescope.api.v1beta1.Config;
 import dev.telescope.api.v1beta1.OpenTelemetryCollector;
 import dev.telescope.api.v1beta1.OpenTelemetryCollectorSpec;
+import dev.telescope.settings.OperatorConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -13,6 +13,7 @@ import dev.telescope.api.v1beta1.Config;
 import dev.telescope.api.v1beta1.OpenTelemetryCollector;
 import dev.telescope.api.v1beta1.OpenTelemetryCollectorSpec;
 import dev.telescope.api.v1beta1.TargetAllocatorEmbedded;
+import dev.telescope.settings.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HPAScalingRules;
 import java.math.BigDecimal;

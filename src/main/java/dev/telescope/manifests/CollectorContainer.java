@@ -141,7 +141,7 @@ public final class CollectorContainer {
     inferred.add(resourceEnv("GOMEMLIMIT", "limits.memory"));
     inferred.add(resourceEnv("GOMAXPROCS", "limits.cpu"));
     inferred.addAll(ctx.config().receiverEnv());
-    for (String proxy : dev.telescope.config.OperatorConfig.PROXY_VARS) {
+    for (String proxy : dev.telescope.settings.OperatorConfig.PROXY_VARS) {
       String value = ctx.cfg().proxyEnv().get(proxy);
       if (value != null) {
         inferred.add(new EnvVar(proxy, value, null));

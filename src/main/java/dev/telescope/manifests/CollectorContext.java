@@ -4,7 +4,7 @@ import dev.telescope.api.common.Mode;
 import dev.telescope.api.v1beta1.OpenTelemetryCollector;
 import dev.telescope.api.v1beta1.OpenTelemetryCollectorSpec;
 import dev.telescope.config.CollectorConfig;
-import dev.telescope.config.OperatorConfig;
+import dev.telescope.settings.OperatorConfig;
 
 /**
  * One CR with its parsed config and the operator settings, computed once per reconcile and handed

@@ -1,6 +1,6 @@
 package dev.telescope.reconciler;
 
-import dev.telescope.config.Capabilities;
+import dev.telescope.settings.Capabilities;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -31,10 +31,10 @@ import org.slf4j.LoggerFactory;
 public final class CertDirWatcher implements AutoCloseable {
 
   /** The certificate file name used by kubelet-mounted TLS Secrets and cert-manager. */
-  public static final String CERT_FILE = dev.telescope.config.CertMode.CERT_FILE;
+  public static final String CERT_FILE = dev.telescope.settings.CertMode.CERT_FILE;
 
   /** The private key file name used by kubelet-mounted TLS Secrets and cert-manager. */
-  public static final String KEY_FILE = dev.telescope.config.CertMode.KEY_FILE;
+  public static final String KEY_FILE = dev.telescope.settings.CertMode.KEY_FILE;
 
   private static final Logger LOG = LoggerFactory.getLogger(CertDirWatcher.class);
 

@@ -1,6 +1,6 @@
 package dev.telescope.tls;
 
-import dev.telescope.config.CertMode;
+import dev.telescope.settings.CertMode;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Clock;

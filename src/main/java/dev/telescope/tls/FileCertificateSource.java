@@ -1,6 +1,6 @@
 package dev.telescope.tls;
 
-import dev.telescope.config.CertMode;
+import dev.telescope.settings.CertMode;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

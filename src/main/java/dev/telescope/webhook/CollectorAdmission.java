@@ -7,7 +7,7 @@ import dev.telescope.api.Conversion;
 import dev.telescope.api.Hub;
 import dev.telescope.api.v1beta1.OpenTelemetryCollector;
 import dev.telescope.config.Defaults;
-import dev.telescope.config.OperatorConfig;
+import dev.telescope.settings.OperatorConfig;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;

@@ -1,8 +1,8 @@
 package dev.telescope.webhook;
 
 import dev.telescope.api.v1beta1.OpenTelemetryCollector;
-import dev.telescope.config.OperatorConfig;
 import dev.telescope.config.Validation;
+import dev.telescope.settings.OperatorConfig;
 import java.util.List;
 
 /** Adapts the CR validation rules to the webhook's answer: errors reject, warnings inform. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.telescope.TestYaml;
 import dev.telescope.api.v1beta1.Config;
 import dev.telescope.api.v1beta1.OpenTelemetryCollector;
+import dev.telescope.settings.OperatorConfig;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import java.nio.file.Path;
 import java.util.List;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.telescope.TestYaml;
 import dev.telescope.api.v1beta1.Config;
 import dev.telescope.api.v1beta1.OpenTelemetryCollector;
+import dev.telescope.settings.OperatorConfig;
 import org.junit.jupiter.api.Test;
 
 class ConfigHashTest {

@@ -10,6 +10,7 @@ import dev.telescope.api.common.Mode;
 import dev.telescope.api.common.UpgradeStrategy;
 import dev.telescope.api.v1beta1.Config;
 import dev.telescope.api.v1beta1.OpenTelemetryCollector;
+import dev.telescope.settings.OperatorConfig;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.List;
 import java.util.Map;

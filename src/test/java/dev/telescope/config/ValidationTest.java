@@ -12,6 +12,7 @@ import dev.telescope.api.common.ProbeSpec;
 import dev.telescope.api.v1beta1.OpenTelemetryCollector;
 import dev.telescope.api.v1beta1.OpenTelemetryCollectorSpec;
 import dev.telescope.api.v1beta1.TargetAllocatorEmbedded;
+import dev.telescope.settings.OperatorConfig;
 import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;

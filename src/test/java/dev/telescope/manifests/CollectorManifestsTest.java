@@ -12,7 +12,7 @@ import dev.telescope.api.common.Mode;
 import dev.telescope.api.common.NetworkPolicySpec;
 import dev.telescope.api.v1beta1.ObservabilitySpec;
 import dev.telescope.api.v1beta1.OpenTelemetryCollector;
-import dev.telescope.config.OperatorConfig;
+import dev.telescope.settings.OperatorConfig;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.telescope.TestYaml;
 import dev.telescope.api.v1beta1.OpenTelemetryCollector;
-import dev.telescope.config.OperatorConfig;
+import dev.telescope.settings.OperatorConfig;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -3,8 +3,8 @@ package dev.telescope.manifests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.telescope.api.v1beta1.OpenTelemetryCollector;
-import dev.telescope.config.Capabilities;
-import dev.telescope.config.OperatorConfig;
+import dev.telescope.settings.Capabilities;
+import dev.telescope.settings.OperatorConfig;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.nio.file.Path;

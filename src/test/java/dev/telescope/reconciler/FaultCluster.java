@@ -4,8 +4,8 @@ import static dev.telescope.reconciler.MockCluster.await;
 
 import dev.telescope.TestYaml;
 import dev.telescope.api.v1beta1.OpenTelemetryCollector;
-import dev.telescope.config.Capabilities;
-import dev.telescope.config.OperatorConfig;
+import dev.telescope.settings.Capabilities;
+import dev.telescope.settings.OperatorConfig;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.Event;

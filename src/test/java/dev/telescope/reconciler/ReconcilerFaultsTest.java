@@ -7,7 +7,7 @@ import static dev.telescope.reconciler.MockCluster.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.telescope.api.v1beta1.OpenTelemetryCollector;
-import dev.telescope.config.OperatorConfig;
+import dev.telescope.settings.OperatorConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;

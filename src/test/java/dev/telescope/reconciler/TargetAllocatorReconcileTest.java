@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.telescope.TestYaml;
 import dev.telescope.api.v1beta1.OpenTelemetryCollector;
-import dev.telescope.config.Capabilities;
-import dev.telescope.config.OperatorConfig;
+import dev.telescope.settings.Capabilities;
+import dev.telescope.settings.OperatorConfig;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;

@@ -2,8 +2,8 @@ package dev.telescope.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.telescope.config.CertMode;
 import dev.telescope.reconciler.MockCluster;
+import dev.telescope.settings.CertMode;
 import dev.telescope.tls.CertificateMinter.Minted;
 import dev.telescope.webhook.HealthServer;
 import dev.telescope.webhook.WebhookServer;

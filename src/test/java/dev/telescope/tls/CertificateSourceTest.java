@@ -3,7 +3,7 @@ package dev.telescope.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.telescope.config.CertMode;
+import dev.telescope.settings.CertMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package dev.telescope.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.telescope.config.CertMode;
+import dev.telescope.settings.CertMode;
 import dev.telescope.webhook.WebhookServer;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;

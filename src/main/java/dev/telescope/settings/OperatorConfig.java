@@ -1,4 +1,4 @@
-package dev.telescope.config;
+package dev.telescope.settings;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,6 +40,10 @@ public record OperatorConfig(
     int webhookThreads,
     java.time.Duration resyncPeriod,
     Map<String, String> proxyEnv,
+    String targetAllocatorImage,
+    InstrumentationSettings instrumentation,
+    LogSettings logging,
+    Set<String> featureGates,
     Capabilities capabilities) {
 
   /** The collector version this build defaults to (upstream 0.158.0). */
@@ -49,6 +53,10 @@ public record OperatorConfig(
   public static final String DEFAULT_COLLECTOR_IMAGE =
       "ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector:"
           + DEFAULT_COLLECTOR_VERSION;
+
+  /** The target allocator image used when a CR names none. */
+  public static final String DEFAULT_TARGET_ALLOCATOR_IMAGE =
+      "ghcr.io/open-telemetry/opentelemetry-operator/target-allocator:0.158.0";
 
   /** Where OLM, cert-manager mounts and controller-runtime put serving certificates. */
   public static final String DEFAULT_CERT_DIR = "/tmp/k8s-webhook-server/serving-certs";
@@ -62,6 +70,7 @@ public record OperatorConfig(
     labelsFilter = List.copyOf(labelsFilter);
     annotationsFilter = List.copyOf(annotationsFilter);
     proxyEnv = Map.copyOf(proxyEnv);
+    featureGates = Set.copyOf(featureGates);
   }
 
   /** The defaults, as a fresh install without flags would run. */
@@ -94,6 +103,10 @@ public record OperatorConfig(
         Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
         java.time.Duration.ofMinutes(10),
         Map.of(),
+        DEFAULT_TARGET_ALLOCATOR_IMAGE,
+        InstrumentationSettings.defaults(),
+        LogSettings.DEFAULT,
+        Set.of(),
         Capabilities.NONE);
   }
 
@@ -135,6 +148,10 @@ public record OperatorConfig(
         webhookThreads,
         resyncPeriod,
         proxyEnv,
+        targetAllocatorImage,
+        instrumentation,
+        logging,
+        featureGates,
         resolved);
   }
 
@@ -239,12 +256,39 @@ public record OperatorConfig(
           positive(one(values, "webhook-threads", "" + d.webhookThreads), "webhook-threads"),
           duration(one(values, "resync-period", "10m"), "resync-period"),
           proxy,
+          one(values, "target-allocator-image", d.targetAllocatorImage),
+          instrumentation(values, d.instrumentation),
+          new LogSettings(
+              one(values, "log-level", d.logging.level()),
+              one(values, "log-format", d.logging.format())),
+          Set.copyOf(list(values.get("feature-gates"))),
           Capabilities.NONE);
     } catch (IllegalArgumentException e) {
       throw e;
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
+  }
+
+  private static InstrumentationSettings instrumentation(
+      Map<String, List<String>> values, InstrumentationSettings d) {
+    Map<String, String> images = new LinkedHashMap<>(d.images());
+    Set<String> enabled = new java.util.HashSet<>(d.enabled());
+    for (String lang : InstrumentationSettings.LANGUAGES) {
+      images.put(lang, one(values, "auto-instrumentation-" + lang + "-image", images.get(lang)));
+      String flag = "enable-" + lang + "-instrumentation";
+      if (values.containsKey(flag)) {
+        if (bool(one(values, flag, "true"), flag)) {
+          enabled.add(lang);
+        } else {
+          enabled.remove(lang);
+        }
+      }
+    }
+    return new InstrumentationSettings(
+        images,
+        enabled,
+        bool(one(values, "enable-multi-instrumentation", "true"), "enable-multi-instrumentation"));
   }
 
   private static String one(Map<String, List<String>> values, String name, String fallback) {
@@ -422,7 +466,51 @@ public record OperatorConfig(
         "name of the leader-election Lease",
         "telescope-operator-lock"),
     WEBHOOK_THREADS("webhook-threads", false, "webhook worker threads", "max(4, 2 x cores)"),
-    RESYNC_PERIOD("resync-period", false, "reconcile every collector at least this often", "10m");
+    RESYNC_PERIOD("resync-period", false, "reconcile every collector at least this often", "10m"),
+    TARGET_ALLOCATOR_IMAGE(
+        "target-allocator-image",
+        false,
+        "default target allocator image",
+        DEFAULT_TARGET_ALLOCATOR_IMAGE),
+    AUTO_INSTRUMENTATION_JAVA_IMAGE(
+        "auto-instrumentation-java-image", false, "default Java agent image", img("java")),
+    AUTO_INSTRUMENTATION_NODEJS_IMAGE(
+        "auto-instrumentation-nodejs-image", false, "default Node.js agent image", img("nodejs")),
+    AUTO_INSTRUMENTATION_PYTHON_IMAGE(
+        "auto-instrumentation-python-image", false, "default Python agent image", img("python")),
+    AUTO_INSTRUMENTATION_DOTNET_IMAGE(
+        "auto-instrumentation-dotnet-image", false, "default .NET agent image", img("dotnet")),
+    AUTO_INSTRUMENTATION_GO_IMAGE(
+        "auto-instrumentation-go-image", false, "default Go agent image", img("go")),
+    AUTO_INSTRUMENTATION_APACHE_HTTPD_IMAGE(
+        "auto-instrumentation-apache-httpd-image",
+        false,
+        "default Apache HTTPD agent image",
+        img("apache-httpd")),
+    AUTO_INSTRUMENTATION_NGINX_IMAGE(
+        "auto-instrumentation-nginx-image", false, "default nginx agent image", img("nginx")),
+    ENABLE_JAVA_INSTRUMENTATION(
+        "enable-java-instrumentation", true, "inject the Java agent", "true"),
+    ENABLE_NODEJS_INSTRUMENTATION(
+        "enable-nodejs-instrumentation", true, "inject the Node.js agent", "true"),
+    ENABLE_PYTHON_INSTRUMENTATION(
+        "enable-python-instrumentation", true, "inject the Python agent", "true"),
+    ENABLE_DOTNET_INSTRUMENTATION(
+        "enable-dotnet-instrumentation", true, "inject the .NET agent", "true"),
+    ENABLE_GO_INSTRUMENTATION("enable-go-instrumentation", true, "inject the Go agent", "false"),
+    ENABLE_APACHE_HTTPD_INSTRUMENTATION(
+        "enable-apache-httpd-instrumentation", true, "inject the Apache HTTPD agent", "true"),
+    ENABLE_NGINX_INSTRUMENTATION(
+        "enable-nginx-instrumentation", true, "inject the nginx agent", "false"),
+    ENABLE_MULTI_INSTRUMENTATION(
+        "enable-multi-instrumentation", true, "allow several languages in one pod", "true"),
+    LOG_LEVEL("log-level", false, "trace | debug | info | warn | error", "info"),
+    LOG_FORMAT("log-format", false, "text | json", "text"),
+    FEATURE_GATES("feature-gates", false, "comma-separated feature gates", "");
+
+    private static String img(String language) {
+      return InstrumentationSettings.DEFAULT_IMAGES.get(language);
+    }
 
     /** The flag's name without dashes. */
     public final String flag;

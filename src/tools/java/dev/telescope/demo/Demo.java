@@ -1,4 +1,4 @@
-package dev.telescope;
+package dev.telescope.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -6,9 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.telescope.Cli;
 import dev.telescope.api.CrdFile;
 import dev.telescope.api.v1beta1.OpenTelemetryCollector;
-import dev.telescope.config.OperatorConfig;
+import dev.telescope.settings.OperatorConfig;
 import dev.telescope.webhook.CollectorAdmission;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -62,7 +63,7 @@ import javax.net.ssl.X509TrustManager;
  * loopback only) stands in for Kubernetes; the real reconciler and the real HTTPS webhook run
  * against it; the demo plays the API server's part of calling the webhooks.
  */
-final class Demo {
+public final class Demo {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final ObjectMapper YAML =
       new YAMLMapper(
@@ -82,7 +83,7 @@ final class Demo {
     this.out = out;
   }
 
-  static int run(List<String> args, PrintStream out, PrintStream err) {
+  public static int run(List<String> args, PrintStream out, PrintStream err) {
     long start = System.nanoTime();
     KubernetesMockServer api =
         new KubernetesMockServer(

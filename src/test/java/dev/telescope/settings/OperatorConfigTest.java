@@ -1,4 +1,4 @@
-package dev.telescope.config;
+package dev.telescope.settings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -197,7 +197,7 @@ public final class WebhookBench {
     SSLParameters parameters = ssl.getDefaultSSLParameters();
     parameters.setProtocols(WebhookServer.TLS_PROTOCOLS.toArray(new String[0]));
     parameters.setNeedClientAuth(false);
-    int threads = dev.telescope.config.OperatorConfig.defaults().webhookThreads();
+    int threads = dev.telescope.settings.OperatorConfig.defaults().webhookThreads();
     AtomicInteger n = new AtomicInteger();
     ThreadPoolExecutor pool =
         new ThreadPoolExecutor(

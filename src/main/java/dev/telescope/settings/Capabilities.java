@@ -1,4 +1,4 @@
-package dev.telescope.config;
+package dev.telescope.settings;
 
 /**
  * What the cluster offers, detected once at start-up (or given as flags to {@code render}): the

@@ -1,4 +1,4 @@
-package dev.telescope.config;
+package dev.telescope.settings;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package dev.telescope.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.telescope.api.v1beta1.OpenTelemetryCollector;
-import dev.telescope.config.OperatorConfig;
+import dev.telescope.settings.OperatorConfig;
 import dev.telescope.webhook.CollectorAdmission;
 import dev.telescope.webhook.CollectorLookup;
 import dev.telescope.webhook.PodAdmission;
