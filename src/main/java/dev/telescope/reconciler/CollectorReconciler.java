@@ -215,6 +215,7 @@ public class CollectorReconciler
       }
       desired.add(withOwner(o, cr));
     }
+    ApplyOrder.sort(desired);
     boolean changed = false;
     String rbacProblem = null;
     HasMetadata workload = null;

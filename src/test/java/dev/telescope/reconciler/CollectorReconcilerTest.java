@@ -222,6 +222,7 @@ class CollectorReconcilerTest {
             .processors;
     client.resource(cr).update();
     await("new hash", WAIT, () -> !hash("roll-collector").equals(before));
+    // The new ConfigMap is written before the Deployment that mounts it, so it is already there.
     List<ConfigMap> cms = client.configMaps().inNamespace(NS).list().getItems();
     assertThat(cms).hasSize(2);
     String volume =
