@@ -1,163 +1,138 @@
 package dev.telescope;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.EvaluationResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
  * Dependencies between our packages point one way (api <- naming <- settings <- config <- manifests
- * <- reconciler/webhook), and the pure layers stay free of the Kubernetes client, so that they can
- * be tested without a cluster. Packages that do not exist yet pass trivially.
+ * <- reconciler/webhook), and the pure layers stay free of the Kubernetes client and JOSDK, so that
+ * they can be tested without a cluster. Checked on the compiled classes with ArchUnit.
  */
 class LayeringTest {
-  private static final String ROOT = "dev.telescope";
-  private static final String CLIENT = "io.fabric8.kubernetes.client";
-  private static final String JOSDK = "io.javaoperatorsdk";
-
-  /** The one client class the CR model must extend. */
-  private static final String CUSTOM_RESOURCE = "io.fabric8.kubernetes.client.CustomResource";
-
-  /** For each layer, the other dev.telescope layers it may use. */
-  private static final Map<String, Set<String>> ALLOWED =
+  /** For each layer, the other layers under the root it may use (others are unrestricted). */
+  static final Map<String, Set<String>> ALLOWED =
       Map.of(
           "api", Set.of(),
           "naming", Set.of("api"),
           "settings", Set.of("api", "naming"),
           "config", Set.of("api", "naming", "settings"));
 
-  private static final Pattern IMPORT =
-      Pattern.compile("^\\s*import\\s+(?:static\\s+)?([\\w.]+(?:\\.\\*)?)\\s*;", Pattern.MULTILINE);
-  private static final Pattern QUALIFIED =
-      Pattern.compile(
-          "\\b((?:dev\\.telescope|io\\.fabric8\\.kubernetes\\.client|io\\.javaoperatorsdk)(?:\\.\\w+)+)");
+  /** Layers that must not touch the client (beyond the CR base class) or JOSDK. */
+  static final List<String> PURE = List.of("api", "naming", "settings", "config", "manifests");
+
+  static final String CUSTOM_RESOURCE = "io.fabric8.kubernetes.client.CustomResource";
 
   @Test
-  void layersOnlyDependDownwards() throws IOException {
-    List<String> violations = new ArrayList<>();
-    for (Source source : sources()) {
-      violations.addAll(check(source.layer(), source.name(), source.code()));
-    }
-    assertThat(violations).isEmpty();
+  void layersOnlyDependDownwards() {
+    JavaClasses product =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.telescope");
+    assertThat(product.size()).isGreaterThan(100);
+    assertThat(violations(rules("dev.telescope"), product)).isEmpty();
   }
 
   @Test
   void checkerFindsViolations() {
-    String webhookInReconciler =
-        "package dev.telescope.reconciler;\nimport dev.telescope.webhook.Server;\nclass A {}\n";
-    String clientInManifests =
-        "package dev.telescope.manifests;\nimport io.fabric8.kubernetes.client.KubernetesClient;\n"
-            + "import io.fabric8.kubernetes.client.CustomResource;\nclass B {}\n";
-    String qualifiedInApi =
-        "package dev.telescope.api;\nclass C { dev.telescope.naming.Names n; // dev.telescope.config in a comment\n}\n";
-    String josdkInNaming =
-        "package dev.telescope.naming;\nimport static io.javaoperatorsdk.operator.api.Foo.bar;\nclass D {}\n";
-    String staticWildcard =
-        "package dev.telescope.config;\nimport dev.telescope.manifests.*;\nclass E {}\n";
-
-    assertThat(check("reconciler", "A", webhookInReconciler)).hasSize(1);
-    assertThat(check("manifests", "B", clientInManifests)).hasSize(1);
-    assertThat(check("api", "C", qualifiedInApi)).hasSize(1);
-    assertThat(check("naming", "D", josdkInNaming)).hasSize(1);
-    assertThat(check("config", "E", staticWildcard)).hasSize(1);
-    assertThat(
-            check(
-                "webhook",
-                "F",
-                "package dev.telescope.webhook;\nimport dev.telescope.manifests.X;\n"))
-        .isEmpty();
+    JavaClasses fixture = new ClassFileImporter().importPackages("dev.telescope.layeringfixture");
+    List<String> found = violations(rules("dev.telescope.layeringfixture"), fixture);
+    // api uses webhook; manifests uses the client; webhook uses manifests (allowed).
+    assertThat(found)
+        .anyMatch(v -> v.contains("layeringfixture.api.UsesWebhook"))
+        .anyMatch(v -> v.contains("layeringfixture.manifests.UsesClient"))
+        .noneMatch(v -> v.matches("^\\w+ <dev\\.telescope\\.layeringfixture\\.webhook\\..*"));
   }
 
-  /** Violations of one source file of {@code layer}. */
-  static List<String> check(String layer, String name, String code) {
-    Set<String> used = references(code);
-    List<String> violations = new ArrayList<>();
-    for (String ref : used) {
-      String target = layerOf(ref);
-      boolean client = ref.startsWith(CLIENT + ".") && !ref.equals(CUSTOM_RESOURCE);
-      boolean josdk = ref.startsWith(JOSDK + ".");
-      String why = null;
-      if (target != null && !target.equals(layer)) {
-        if (ALLOWED.containsKey(layer) && !ALLOWED.get(layer).contains(target)) {
-          why = layer + " may only use " + ALLOWED.get(layer);
-        } else if (layer.equals("manifests") && Set.of("reconciler", "webhook").contains(target)) {
-          why = "manifests must not use " + target;
-        } else if (layer.equals("webhook") && target.equals("reconciler")
-            || layer.equals("reconciler") && target.equals("webhook")) {
-          why = "webhook and reconciler must not use each other";
-        }
-      }
-      if ((client || josdk) && Set.of("api", "naming", "config", "manifests").contains(layer)) {
-        why = layer + " must stay free of the Kubernetes client and JOSDK";
-      }
-      if (why != null) {
-        violations.add(name + " uses " + ref + ": " + why);
-      }
+  static List<ArchRule> rules(String root) {
+    List<ArchRule> rules = new ArrayList<>();
+    for (var e : ALLOWED.entrySet()) {
+      String layer = e.getKey();
+      rules.add(
+          noClasses()
+              .that()
+              .resideInAPackage(root + "." + layer + "..")
+              .should()
+              .dependOnClassesThat(otherLayerThan(root, layer, e.getValue()))
+              .as(layer + " may only use " + e.getValue()));
     }
-    return violations;
+    rules.add(
+        noClasses()
+            .that()
+            .resideInAPackage(root + ".manifests..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(root + ".reconciler..", root + ".webhook..")
+            .as("manifests must not use the reconciler or the webhook"));
+    rules.add(
+        noClasses()
+            .that()
+            .resideInAPackage(root + ".webhook..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage(root + ".reconciler..")
+            .as("the webhook must not use the reconciler"));
+    rules.add(
+        noClasses()
+            .that()
+            .resideInAPackage(root + ".reconciler..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage(root + ".webhook..")
+            .as("the reconciler must not use the webhook"));
+    for (String layer : PURE) {
+      rules.add(
+          noClasses()
+              .that()
+              .resideInAPackage(root + "." + layer + "..")
+              .should()
+              .dependOnClassesThat(clientOrJosdk())
+              .as(layer + " must stay free of the Kubernetes client and JOSDK"));
+    }
+    return rules;
   }
 
-  private static Set<String> references(String code) {
-    Set<String> refs = new TreeSet<>();
-    Matcher imports = IMPORT.matcher(code);
-    while (imports.find()) {
-      refs.add(imports.group(1));
-    }
-    Matcher qualified = QUALIFIED.matcher(stripCommentsAndStrings(code));
-    while (qualified.find()) {
-      refs.add(qualified.group(1));
-    }
-    refs.removeIf(r -> r.startsWith(ROOT + ".") && layerOf(r) == null);
-    return refs;
+  private static DescribedPredicate<JavaClass> otherLayerThan(
+      String root, String layer, Set<String> allowed) {
+    return DescribedPredicate.describe(
+        "a layer other than " + layer + " and " + allowed,
+        c -> {
+          String pkg = c.getPackageName();
+          if (!pkg.startsWith(root + ".")) {
+            return false;
+          }
+          String first = pkg.substring(root.length() + 1).split("\\.")[0];
+          return !first.equals(layer) && !allowed.contains(first);
+        });
   }
 
-  /** The dev.telescope layer a reference points into, or null. */
-  private static String layerOf(String ref) {
-    if (!ref.startsWith(ROOT + ".")) {
-      return null;
-    }
-    String rest = ref.substring(ROOT.length() + 1);
-    int dot = rest.indexOf('.');
-    String first = dot < 0 ? rest : rest.substring(0, dot);
-    // dev.telescope.Main and other root classes are not a layer.
-    return Character.isLowerCase(first.charAt(0)) && dot > 0 ? first : null;
+  private static DescribedPredicate<JavaClass> clientOrJosdk() {
+    return DescribedPredicate.describe(
+        "the Kubernetes client (but CustomResource) or JOSDK",
+        c ->
+            (c.getPackageName().startsWith("io.fabric8.kubernetes.client")
+                    && !c.getName().equals(CUSTOM_RESOURCE))
+                || c.getPackageName().startsWith("io.javaoperatorsdk"));
   }
 
-  private static String stripCommentsAndStrings(String code) {
-    String noBlock = code.replaceAll("(?s)/\\*.*?\\*/", " ");
-    String noLine = noBlock.replaceAll("//[^\\n]*", " ");
-    String noStrings = noLine.replaceAll("\"(?:\\\\.|[^\"\\\\])*\"", "\"\"");
-    return noStrings.replaceAll("(?m)^\\s*(package|import)\\s[^;]*;", " ");
-  }
-
-  private record Source(String layer, String name, String code) {}
-
-  private static List<Source> sources() throws IOException {
-    Path root = Path.of(System.getProperty("basedir", ".")).resolve("src/main/java/dev/telescope");
-    assertThat(root).isDirectory();
-    List<Source> out = new ArrayList<>();
-    try (Stream<Path> files = Files.walk(root)) {
-      for (Path file : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-        Path relative = root.relativize(file);
-        if (relative.getNameCount() < 2) {
-          continue; // dev.telescope.Main wires everything together
-        }
-        out.add(
-            new Source(
-                relative.getName(0).toString(), relative.toString(), Files.readString(file)));
-      }
+  private static List<String> violations(List<ArchRule> rules, JavaClasses classes) {
+    List<String> out = new ArrayList<>();
+    for (ArchRule rule : rules) {
+      EvaluationResult result = rule.allowEmptyShould(true).evaluate(classes);
+      out.addAll(result.getFailureReport().getDetails());
     }
-    assertThat(out).isNotEmpty();
     return out;
   }
 }
