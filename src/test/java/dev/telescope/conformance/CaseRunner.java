@@ -284,21 +284,25 @@ final class CaseRunner {
 
   /** chainsaw retries a check until it holds or its timeout passes: bounded polling. */
   private List<String> eventually(java.util.function.Supplier<List<String>> check) {
-    long deadline = System.nanoTime() + cluster.assertTimeout().toNanos();
-    while (true) {
-      // Asked before the check: a failure seen after the cluster had settled is final.
-      boolean settled = cluster.settled();
-      List<String> f = check.get();
-      if (f.isEmpty() || settled || System.nanoTime() >= deadline) {
-        return f;
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return f;
-      }
+    // A failure seen after the cluster had settled is final, so "settled" is asked before the
+    // check.
+    java.util.concurrent.atomic.AtomicReference<List<String>> last =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    try {
+      org.awaitility.Awaitility.await()
+          .atMost(cluster.assertTimeout())
+          .pollDelay(java.time.Duration.ZERO)
+          .pollInterval(java.time.Duration.ofMillis(50))
+          .until(
+              () -> {
+                boolean settled = cluster.settled();
+                last.set(check.get());
+                return last.get().isEmpty() || settled;
+              });
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      // the last failures stand
     }
+    return last.get();
   }
 
   /** Kinds whose status comes from controllers acting on running pods. */

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** Helpers for tests that run the operator against fabric8's CRUD mock API server. */
 public final class MockCluster {
@@ -35,23 +37,15 @@ public final class MockCluster {
 
   /** Polls until the condition holds, failing after the timeout. */
   public static void await(String what, Duration timeout, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        if (condition.getAsBoolean()) {
-          return;
-        }
-      } catch (RuntimeException ignored) {
-        // not there yet
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted while waiting for " + what);
-      }
+    try {
+      Awaitility.await(what)
+          .atMost(timeout)
+          .pollInterval(Duration.ofMillis(20))
+          .ignoreExceptions()
+          .until(condition::getAsBoolean);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("timed out after " + timeout + " waiting for " + what);
     }
-    throw new AssertionError("timed out after " + timeout + " waiting for " + what);
   }
 
   /** Takes every request the server recorded so far. */

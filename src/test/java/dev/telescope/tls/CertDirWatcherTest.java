@@ -14,6 +14,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -165,11 +167,10 @@ class CertDirWatcherTest {
     Minted serving = PKI.serving();
     kubeletProjects(serving);
 
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (keys.current().isEmpty() && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-      Thread.sleep(10);
-    }
+    Awaitility.await("the projected files loaded")
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(10))
+        .until(() -> keys.current().isPresent());
     assertThat(keys.current())
         .hasValueSatisfying(m -> assertThat(m.leaf()).isEqualTo(serving.certificate()));
     assertThat(watcher.problem()).isEmpty();
@@ -185,13 +186,14 @@ class CertDirWatcherTest {
   }
 
   private BigInteger awaitServedSerial(BigInteger expected, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    BigInteger served = PKI.servedSerial(server.port());
-    while (!served.equals(expected) && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-      served = PKI.servedSerial(server.port());
+    try {
+      return Awaitility.await("the served serial")
+          .atMost(timeout)
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> PKI.servedSerial(server.port()), expected::equals);
+    } catch (ConditionTimeoutException e) {
+      return PKI.servedSerial(server.port()); // the caller asserts on what is served
     }
-    return served;
   }
 
   private static BigInteger serial(Minted minted) {

@@ -13,7 +13,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 @EnableKubernetesMockClient(crud = true)
@@ -31,12 +31,11 @@ class InformerCollectorLookupTest {
   }
 
   /** Bounded polling: informers see changes asynchronously. */
-  private static void eventually(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + SYNC.toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition not met within %s", SYNC).isLessThan(deadline);
-      Thread.sleep(20);
-    }
+  private static void eventually(java.util.function.BooleanSupplier condition) {
+    Awaitility.await()
+        .atMost(SYNC)
+        .pollInterval(Duration.ofMillis(20))
+        .until(condition::getAsBoolean);
   }
 
   @Test

@@ -35,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -199,10 +200,10 @@ class WebhookServerTest {
       for (int i = 0; i < 2; i++) {
         more.add(clientWithProtocols("TLSv1.3").sendAsync(slow, BodyHandlers.ofString()));
       }
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (busy.rejectedRequests() == 0 && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
+      Awaitility.await("a request rejected as busy")
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(10))
+          .until(() -> busy.rejectedRequests() > 0);
       release.countDown();
 
       assertThat(busy.rejectedRequests()).isEqualTo(1);
