@@ -30,15 +30,15 @@ import picocli.CommandLine.Unmatched;
     mixinStandardHelpOptions = true,
     versionProvider = Main.VersionInfo.class,
     description = "A Kubernetes operator for OpenTelemetry Collectors.",
-    footer = {
-      "",
-      "Flags of a command: java -jar telescope.jar <command> --help. Every flag can also be set as",
-      "TELESCOPE_<FLAG> in the environment (e.g. TELESCOPE_WEBHOOK_PORT); a flag wins over the",
-      "environment. Upstream's flags and variables (WATCH_NAMESPACE, RELATED_IMAGE_*, --zap-*,",
-      "--metrics-addr, ...) are accepted too: docs/flags.md."
-    })
+    footer = {"", Main.ENV_HELP})
 public final class Main implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  static final String ENV_HELP =
+      "Flags of a command: java -jar telescope.jar <command> --help. Every flag can also be set"
+          + " as TELESCOPE_<FLAG> in the environment (e.g. TELESCOPE_WEBHOOK_PORT); a flag wins"
+          + " over the environment. Upstream's flags and variables (WATCH_NAMESPACE,"
+          + " RELATED_IMAGE_*, --zap-*, --metrics-addr, ...) are accepted too: docs/flags.md.";
 
   @Spec CommandSpec spec;
 
@@ -107,8 +107,8 @@ public final class Main implements Callable<Integer> {
           CommandLine.UnmatchedArgumentException.printSuggestions(e, cmd.getErr());
           cmd.getErr()
               .println(
-                  "see: java -jar telescope.jar "
-                      + cmd.getCommandSpec().qualifiedName(" ").replaceFirst("^telescope ?", "")
+                  "see: java -jar telescope.jar"
+                      + cmd.getCommandSpec().qualifiedName(" ").replaceFirst("^telescope", "")
                       + " --help");
           return 2;
         });
@@ -126,7 +126,11 @@ public final class Main implements Callable<Integer> {
     CommandSpec spec = CommandSpec.forAnnotatedObject(command);
     spec.mixinStandardHelpOptions(true);
     spec.addMixin("settings", options.spec());
-    spec.usageMessage().showDefaultValues(true).sortOptions(false);
+    spec.usageMessage()
+        .showDefaultValues(true)
+        .sortOptions(false)
+        .abbreviateSynopsis(true)
+        .footer("", ENV_HELP);
     return spec;
   }
 
