@@ -3,6 +3,7 @@ package dev.telescope;
 import dev.telescope.logging.LogOutput;
 import dev.telescope.settings.EnvDefaults;
 import dev.telescope.settings.LogSettings;
+import dev.telescope.settings.OperatorConfig;
 import dev.telescope.settings.OperatorOptions;
 import dev.telescope.settings.SettingsParser;
 import dev.telescope.settings.Version;
@@ -134,10 +135,16 @@ public final class Main implements Callable<Integer> {
     return spec;
   }
 
-  /** Applies the logging settings, then tells what was accepted without effect. */
-  static void startLogging(SettingsParser.Parsed parsed) {
+  /**
+   * The settings of a command that mixes in {@code options}, with logging configured from them and
+   * the warnings about upstream flags accepted without effect logged once.
+   */
+  static OperatorConfig settings(OperatorOptions options, CommandSpec spec, EnvDefaults env) {
+    SettingsParser.Parsed parsed =
+        SettingsParser.resolve(options, spec.commandLine().getParseResult(), env);
     LogOutput.configure(parsed.config().logging());
     parsed.warnings().forEach(LOG::warn);
+    return parsed.config();
   }
 
   /** {@code run}, {@code operator} and {@code webhook}: the long-running processes. */
@@ -157,10 +164,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      SettingsParser.Parsed parsed =
-          SettingsParser.resolve(options, spec.commandLine().getParseResult(), defaults);
-      startLogging(parsed);
-      return Cli.start(parsed.config(), reconciler, webhook);
+      return Cli.start(settings(options, spec, defaults), reconciler, webhook);
     }
   }
 

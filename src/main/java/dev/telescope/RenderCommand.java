@@ -13,7 +13,6 @@ import dev.telescope.settings.Capabilities;
 import dev.telescope.settings.EnvDefaults;
 import dev.telescope.settings.OperatorConfig;
 import dev.telescope.settings.OperatorOptions;
-import dev.telescope.settings.SettingsParser;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.io.IOException;
 import java.io.InputStream;
@@ -75,14 +74,10 @@ final class RenderCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SettingsParser.Parsed parsed =
-        SettingsParser.resolve(options, spec.commandLine().getParseResult(), defaults);
-    Main.startLogging(parsed);
     // --prometheus-crds, --create-rbac and --native-sidecars are the operator's toggles: given
     // without a value they force the capability on, which is what "the cluster offers" means here.
     OperatorConfig cfg =
-        parsed
-            .config()
+        Main.settings(options, spec, defaults)
             .withCapabilities(new Capabilities(openshift, false, false, false, false, gatewayApi));
     return render(files, !noDefaults, cfg, out, err);
   }

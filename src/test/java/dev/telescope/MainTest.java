@@ -2,17 +2,27 @@ package dev.telescope;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.telescope.logging.LogOutput;
+import dev.telescope.settings.LogSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The command line as users type it: commands, generated help, errors with exit code 2. */
 class MainTest {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private final LogSettings logging = LogOutput.settings();
+
+  @AfterEach
+  void restoreLogging() {
+    // Commands configure the process's logging; later tests in this JVM expect the default.
+    LogOutput.configure(logging);
+  }
 
   private int run(String... args) {
     return Main.run(

@@ -1,5 +1,6 @@
 package dev.telescope.logging;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.telescope.settings.LogSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -24,6 +25,8 @@ final class LineFormat {
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSX").withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter RFC3339 =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX").withZone(ZoneOffset.UTC);
+
+  private static final JsonStringEncoder JSON_STRINGS = JsonStringEncoder.getInstance();
 
   private final LogSettings settings;
 
@@ -165,23 +168,7 @@ final class LineFormat {
 
   private static void string(StringBuilder b, String s) {
     b.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            b.append(String.format("\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
+    JSON_STRINGS.quoteAsString(s, b);
     b.append('"');
   }
 }

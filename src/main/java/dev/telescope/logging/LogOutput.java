@@ -26,7 +26,8 @@ public final class LogOutput {
 
   private record State(LogSettings settings, int threshold, LineFormat format, PrintStream out) {}
 
-  private static volatile State state = state(initialSettings(), System.err);
+  /** Null: standard error as it is when a line is written (tests swap it with setErr). */
+  private static volatile State state = state(initialSettings(), null);
 
   private LogOutput() {}
 
@@ -37,7 +38,7 @@ public final class LogOutput {
 
   /** Sends lines to {@code out} (tests); {@code null} restores standard error. */
   public static void redirect(PrintStream out) {
-    state = state(state.settings, out == null ? System.err : out);
+    state = state(state.settings, out);
   }
 
   /** The settings in force. */
@@ -54,7 +55,8 @@ public final class LogOutput {
     if (level.toInt() < threshold(logger, s.threshold)) {
       return;
     }
-    s.out.print(s.format.line(System.currentTimeMillis(), level, logger, message, error));
+    PrintStream out = s.out == null ? System.err : s.out;
+    out.print(s.format.line(System.currentTimeMillis(), level, logger, message, error));
   }
 
   private static int threshold(String logger, int base) {
