@@ -24,7 +24,6 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,24 +43,8 @@ public final class Cli {
 
   private Cli() {}
 
-  static int operator(List<String> args, PrintStream err) {
-    return start(args, true, false);
-  }
-
-  static int webhook(List<String> args, PrintStream err) {
-    return start(args, false, true);
-  }
-
-  static int both(List<String> args, PrintStream err) {
-    return start(args, true, true);
-  }
-
-  static int demo(List<String> args, PrintStream out, PrintStream err) {
-    return DemoLauncher.run(args, out, err);
-  }
-
-  private static int start(List<String> args, boolean reconciler, boolean webhook) {
-    OperatorConfig base = OperatorConfig.parse(args, System.getenv());
+  /** Starts the reconciler, the webhook server or both; their threads keep the JVM alive. */
+  static int start(OperatorConfig base, boolean reconciler, boolean webhook) {
     KubernetesClient client =
         new KubernetesClientBuilder()
             .withKubernetesSerialization(InterningSerialization.create())
@@ -96,7 +79,8 @@ public final class Cli {
         boolean webhook,
         String bindAddress) {
       // Health answers from the first second: alive at once, ready only when all is up.
-      HealthServer health = new HealthServer(bindAddress, base.healthPort());
+      HealthServer health =
+          new HealthServer(host(base.healthHost(), bindAddress), base.healthPort());
       try {
         health.start();
       } catch (IOException e) {
@@ -126,7 +110,8 @@ public final class Cli {
       health.withMetrics(r.registry::scrape);
       if (r.cfg.metricsPort() > 0 && r.cfg.metricsPort() != r.cfg.healthPort()) {
         r.metrics =
-            new HealthServer(bindAddress, r.cfg.metricsPort()).withMetrics(r.registry::scrape);
+            new HealthServer(host(r.cfg.metricsHost(), bindAddress), r.cfg.metricsPort())
+                .withMetrics(r.registry::scrape);
         try {
           r.metrics.start();
         } catch (IOException e) {
@@ -159,6 +144,11 @@ public final class Cli {
           webhook ? " webhook on :" + r.server.port() : "");
       starting.set(null);
       return r;
+    }
+
+    /** The address a flag asked for ({@code --metrics-addr=127.0.0.1:8080}), else the default. */
+    private static String host(String asked, String bindAddress) {
+      return asked == null || asked.isEmpty() ? bindAddress : asked;
     }
 
     private void startWebhook(KubernetesClient client, String bindAddress) {

@@ -1,14 +1,48 @@
 package dev.telescope;
 
+import dev.telescope.logging.LogOutput;
+import dev.telescope.settings.EnvDefaults;
+import dev.telescope.settings.LogSettings;
 import dev.telescope.settings.OperatorConfig;
+import dev.telescope.settings.OperatorOptions;
+import dev.telescope.settings.SettingsParser;
+import dev.telescope.settings.Version;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
 
 /** The single entry point of {@code telescope.jar}: one command per way of running it. */
-public final class Main {
+@Command(
+    name = "telescope",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.VersionInfo.class,
+    description = "A Kubernetes operator for OpenTelemetry Collectors.",
+    footer = {"", Main.ENV_HELP})
+public final class Main implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  static final String ENV_HELP =
+      "Flags of a command: java -jar telescope.jar <command> --help. Every flag can also be set"
+          + " as TELESCOPE_<FLAG> in the environment (e.g. TELESCOPE_WEBHOOK_PORT); a flag wins"
+          + " over the environment. Upstream's flags and variables (WATCH_NAMESPACE,"
+          + " RELATED_IMAGE_*, --zap-*, --metrics-addr, ...) are accepted too: docs/flags.md.";
+
+  @Spec CommandSpec spec;
+
   private Main() {}
 
   public static void main(String[] args) {
@@ -24,81 +58,161 @@ public final class Main {
    * @return the exit code, or {@link Cli#KEEP_RUNNING} when servers keep the JVM alive
    */
   public static int run(List<String> args, PrintStream out, PrintStream err) {
-    if (args.isEmpty()
-        || args.get(0).equals("--help")
-        || args.get(0).equals("-h")
-        || args.get(0).equals("help")) {
-      out.print(usage());
-      return 0;
+    return run(args, out, err, System.getenv());
+  }
+
+  static int run(List<String> args, PrintStream out, PrintStream err, Map<String, String> env) {
+    return commandLine(out, err, env).execute(args.toArray(String[]::new));
+  }
+
+  /** No command: the overview. */
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+    return 0;
+  }
+
+  static CommandLine commandLine(PrintStream out, PrintStream err, Map<String, String> env) {
+    EnvDefaults defaults = new EnvDefaults(env);
+    CommandLine cl = new CommandLine(new Main());
+    cl.addSubcommand(
+        "run", serve(new Serve(true, true, defaults), "the reconciler and the webhook server"));
+    cl.addSubcommand(
+        "operator",
+        serve(new Serve(true, false, defaults), "the reconciler only (leader-elected)"));
+    cl.addSubcommand(
+        "webhook",
+        serve(
+            new Serve(false, true, defaults),
+            "the admission webhook server only (stateless, scale freely)"));
+    RenderCommand render = new RenderCommand(out, err, defaults);
+    cl.addSubcommand("render", withSettings(render, render.options));
+    cl.addSubcommand("demo", new DemoCommand(out, err));
+    cl.addSubcommand("version", new VersionCommand());
+    cl.addSubcommand("help", new HelpCommand());
+    SettingsParser.configure(cl, defaults);
+    cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true));
+    cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true));
+    cl.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          if (e instanceof IllegalArgumentException) {
+            cmd.getErr().println("error: " + e.getMessage());
+            return 2;
+          }
+          throw e;
+        });
+    cl.setParameterExceptionHandler(
+        (e, args) -> {
+          CommandLine cmd = e.getCommandLine();
+          cmd.getErr().println("error: " + SettingsParser.message(e));
+          CommandLine.UnmatchedArgumentException.printSuggestions(e, cmd.getErr());
+          cmd.getErr()
+              .println(
+                  "see: java -jar telescope.jar"
+                      + cmd.getCommandSpec().qualifiedName(" ").replaceFirst("^telescope", "")
+                      + " --help");
+          return 2;
+        });
+    return cl;
+  }
+
+  private static CommandSpec serve(Serve command, String description) {
+    CommandSpec spec = withSettings(command, command.options);
+    spec.usageMessage().description(description);
+    return spec;
+  }
+
+  /** A command with the operator's flags mixed in, help and defaults shown. */
+  private static CommandSpec withSettings(Object command, OperatorOptions options) {
+    CommandSpec spec = CommandSpec.forAnnotatedObject(command);
+    spec.mixinStandardHelpOptions(true);
+    spec.addMixin("settings", options.spec());
+    spec.usageMessage()
+        .showDefaultValues(true)
+        .sortOptions(false)
+        .abbreviateSynopsis(true)
+        .footer("", ENV_HELP);
+    return spec;
+  }
+
+  /**
+   * The settings of a command that mixes in {@code options}, with logging configured from them and
+   * the warnings about upstream flags accepted without effect logged once.
+   */
+  static OperatorConfig settings(OperatorOptions options, CommandSpec spec, EnvDefaults env) {
+    SettingsParser.Parsed parsed =
+        SettingsParser.resolve(options, spec.commandLine().getParseResult(), env);
+    LogOutput.configure(parsed.config().logging());
+    parsed.warnings().forEach(LOG::warn);
+    return parsed.config();
+  }
+
+  /** {@code run}, {@code operator} and {@code webhook}: the long-running processes. */
+  @Command
+  static final class Serve implements Callable<Integer> {
+    final OperatorOptions options = new OperatorOptions();
+    private final boolean reconciler;
+    private final boolean webhook;
+    private final EnvDefaults defaults;
+    @Spec CommandSpec spec;
+
+    Serve(boolean reconciler, boolean webhook, EnvDefaults defaults) {
+      this.reconciler = reconciler;
+      this.webhook = webhook;
+      this.defaults = defaults;
     }
-    String command = args.get(0);
-    if (command.equals("demo")) {
-      quietForDemo();
-    }
-    List<String> rest = new ArrayList<>(args.subList(1, args.size()));
-    if (rest.contains("--help") || rest.contains("-h")) {
-      out.print(usage());
-      return 0;
-    }
-    try {
-      return switch (command.toLowerCase(Locale.ROOT)) {
-        case "render" -> RenderCommand.run(rest, out, err);
-        case "operator" -> Cli.operator(rest, err);
-        case "webhook" -> Cli.webhook(rest, err);
-        case "run" -> Cli.both(rest, err);
-        case "demo" -> Cli.demo(rest, out, err);
-        case "version", "--version" -> {
-          out.println("telescope " + dev.telescope.settings.Version.OPERATOR);
-          yield 0;
-        }
-        default -> {
-          err.println("unknown command '" + command + "'");
-          err.print(usage());
-          yield 2;
-        }
-      };
-    } catch (IllegalArgumentException e) {
-      err.println("error: " + e.getMessage());
-      return 2;
+
+    @Override
+    public Integer call() {
+      return Cli.start(settings(options, spec, defaults), reconciler, webhook);
     }
   }
 
-  /** The demo prints its own story; component logs would drown it. */
-  private static void quietForDemo() {
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-    DEMO_LOGGERS.add(java.util.logging.Logger.getLogger("io.fabric8.mockwebserver"));
-    DEMO_LOGGERS.forEach(l -> l.setLevel(java.util.logging.Level.WARNING));
+  /** {@code demo}: the walkthrough against an embedded API server. */
+  @Command(
+      name = "demo",
+      mixinStandardHelpOptions = true,
+      description = "run the whole walkthrough against an embedded API server")
+  static final class DemoCommand implements Callable<Integer> {
+    // java.util.logging keeps loggers weakly; hold it so the level sticks.
+    private static final java.util.logging.Logger MOCK_SERVER_JUL =
+        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+    @Unmatched List<String> rest = new ArrayList<>();
+    private final PrintStream out;
+    private final PrintStream err;
+
+    DemoCommand(PrintStream out, PrintStream err) {
+      this.out = out;
+      this.err = err;
+    }
+
+    @Override
+    public Integer call() {
+      // The demo prints its own story; component logs would drown it.
+      LogOutput.configure(LogSettings.DEFAULT.withLevel("warn"));
+      MOCK_SERVER_JUL.setLevel(java.util.logging.Level.WARNING);
+      return DemoLauncher.run(rest, out, err);
+    }
   }
 
-  // java.util.logging keeps loggers weakly; hold them so the level sticks.
-  private static final List<java.util.logging.Logger> DEMO_LOGGERS = new ArrayList<>();
+  /** {@code version}. */
+  @Command(name = "version", mixinStandardHelpOptions = true, description = "print the version")
+  static final class VersionCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
 
-  static String usage() {
-    StringBuilder b = new StringBuilder();
-    b.append(
-        """
-        Telescope: a Kubernetes operator for OpenTelemetry Collectors.
-
-        Usage: java -jar telescope.jar <command> [flags]
-
-        Commands:
-          run                 the reconciler and the admission webhook server in one process
-          operator            the reconciler only (leader-elected)
-          webhook             the admission webhook server only (stateless, scale freely)
-          render -f CR.yaml   print the objects the operator would create, with no cluster
-                              (repeat -f; - reads stdin; --openshift, --prometheus-crds,
-                              --create-rbac, --native-sidecars, --gateway-api say what the
-                              cluster offers;
-                              --no-defaults skips the webhook's defaulting)
-          demo                run the whole walkthrough against an embedded API server
-          version             print the version
-          --help              this text
-
-        Flags (also settable as TELESCOPE_<NAME> environment variables, flags win):
-        """);
-    for (OperatorConfig.Flag f : OperatorConfig.Flag.values()) {
-      b.append(String.format("  --%-34s %s (default: %s)%n", f.flag, f.help, f.defaultValue));
+    @Override
+    public Integer call() {
+      spec.commandLine().getOut().println("telescope " + Version.OPERATOR);
+      return 0;
     }
-    return b.toString();
+  }
+
+  /** {@code --version}. */
+  static final class VersionInfo implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"telescope " + Version.OPERATOR};
+    }
   }
 }

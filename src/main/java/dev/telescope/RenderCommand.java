@@ -10,7 +10,9 @@ import dev.telescope.config.Defaults;
 import dev.telescope.manifests.CollectorContext;
 import dev.telescope.manifests.CollectorManifests;
 import dev.telescope.settings.Capabilities;
+import dev.telescope.settings.EnvDefaults;
 import dev.telescope.settings.OperatorConfig;
+import dev.telescope.settings.OperatorOptions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,9 +21,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code render}: the operator's output for some CRs, with no cluster, as multi-document YAML. */
-final class RenderCommand {
+@Command(
+    name = "render",
+    description = {
+      "print the objects the operator would create, with no cluster.",
+      "--openshift, --prometheus-crds, --create-rbac, --native-sidecars and --gateway-api say what"
+          + " the cluster offers."
+    })
+final class RenderCommand implements Callable<Integer> {
   private static final ObjectMapper YAML =
       new YAMLMapper(
           YAMLFactory.builder()
@@ -30,49 +44,46 @@ final class RenderCommand {
               .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
               .build());
 
-  private RenderCommand() {}
+  final OperatorOptions options = new OperatorOptions();
+  private final PrintStream out;
+  private final PrintStream err;
+  private final EnvDefaults defaults;
+  @Spec CommandSpec spec;
 
-  static int run(List<String> args, PrintStream out, PrintStream err) {
-    List<String> files = new ArrayList<>();
-    List<String> flags = new ArrayList<>();
-    boolean openshift = false;
-    boolean prometheus = false;
-    boolean rbac = false;
-    boolean nativeSidecars = false;
-    boolean gatewayApi = false;
-    boolean defaults = true;
-    for (int i = 0; i < args.size(); i++) {
-      String a = args.get(i);
-      switch (a) {
-        case "-f", "--filename" -> {
-          if (i + 1 >= args.size()) {
-            throw new IllegalArgumentException(a + " needs a file name");
-          }
-          files.add(args.get(++i));
-        }
-        case "--openshift" -> openshift = true;
-        case "--prometheus-crds" -> prometheus = true;
-        case "--create-rbac" -> rbac = true;
-        case "--native-sidecars" -> nativeSidecars = true;
-        case "--gateway-api" -> gatewayApi = true;
-        case "--no-defaults" -> defaults = false;
-        default -> {
-          if (a.startsWith("-f=")) {
-            files.add(a.substring(3));
-          } else {
-            flags.add(a);
-          }
-        }
-      }
-    }
-    if (files.isEmpty()) {
-      throw new IllegalArgumentException(
-          "render needs at least one -f CR.yaml (or -f - for stdin)");
-    }
+  @Option(
+      names = {"-f", "--filename"},
+      paramLabel = "CR.yaml",
+      required = true,
+      description = "a file of OpenTelemetryCollectors (repeatable; - reads stdin)")
+  List<String> files = new ArrayList<>();
+
+  @Option(names = "--openshift", description = "the cluster offers OpenShift Routes")
+  boolean openshift;
+
+  @Option(names = "--gateway-api", description = "the cluster offers the Gateway API")
+  boolean gatewayApi;
+
+  @Option(names = "--no-defaults", description = "skip the webhook's defaulting")
+  boolean noDefaults;
+
+  RenderCommand(PrintStream out, PrintStream err, EnvDefaults defaults) {
+    this.out = out;
+    this.err = err;
+    this.defaults = defaults;
+  }
+
+  @Override
+  public Integer call() {
+    // --prometheus-crds, --create-rbac and --native-sidecars are the operator's toggles: given
+    // without a value they force the capability on, which is what "the cluster offers" means here.
     OperatorConfig cfg =
-        OperatorConfig.parse(flags, System.getenv())
-            .withCapabilities(
-                new Capabilities(openshift, prometheus, rbac, nativeSidecars, false, gatewayApi));
+        Main.settings(options, spec, defaults)
+            .withCapabilities(new Capabilities(openshift, false, false, false, false, gatewayApi));
+    return render(files, !noDefaults, cfg, out, err);
+  }
+
+  static int render(
+      List<String> files, boolean defaults, OperatorConfig cfg, PrintStream out, PrintStream err) {
     int status = 0;
     boolean first = true;
     for (String file : files) {

@@ -393,36 +393,55 @@ public final class BenchSupport {
     return String.format(Locale.ROOT, "%.2f ms", micros / 1000.0);
   }
 
-  /** {@code --name=value} command-line options; every one must be read, or it was a typo. */
+  /**
+   * A benchmark's {@code --name=value} flags, each declared once with its default and help;
+   * picocli parses them and generates {@code --help}.
+   */
   static final class Options {
-    private final java.util.Map<String, String> values = new java.util.LinkedHashMap<>();
-    private final java.util.Set<String> read = new java.util.HashSet<>();
+    private final picocli.CommandLine.Model.CommandSpec spec;
 
-    Options(List<String> args) {
-      for (String a : args) {
-        if (!a.startsWith("--") || !a.contains("=")) {
-          throw new IllegalArgumentException("expected --name=value, got " + a);
-        }
-        values.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+    Options(String command) {
+      spec = picocli.CommandLine.Model.CommandSpec.create().name(command);
+      spec.mixinStandardHelpOptions(true);
+      spec.usageMessage().showDefaultValues(true);
+    }
+
+    Options flag(String name, Object defaultValue, String help) {
+      spec.addOption(
+          picocli.CommandLine.Model.OptionSpec.builder("--" + name)
+              .type(String.class)
+              .defaultValue(String.valueOf(defaultValue))
+              .description(help)
+              .build());
+      return this;
+    }
+
+    /** Parses; false when {@code --help} printed the usage instead. */
+    boolean parse(List<String> args) {
+      picocli.CommandLine cl = new picocli.CommandLine(spec);
+      cl.setOverwrittenOptionsAllowed(true);
+      try {
+        cl.parseArgs(args.toArray(String[]::new));
+      } catch (picocli.CommandLine.ParameterException e) {
+        throw new IllegalArgumentException(e.getMessage(), e);
       }
-    }
-
-    String get(String name, String fallback) {
-      read.add(name);
-      return values.getOrDefault(name, fallback);
-    }
-
-    int integer(String name, int fallback) {
-      return Integer.parseInt(get(name, Integer.toString(fallback)));
-    }
-
-    /** Fails on options no {@link #get} asked for. */
-    void checkAllRead() {
-      java.util.Set<String> unknown = new java.util.TreeSet<>(values.keySet());
-      unknown.removeAll(read);
-      if (!unknown.isEmpty()) {
-        throw new IllegalArgumentException("unknown options " + unknown);
+      if (cl.isUsageHelpRequested()) {
+        cl.usage(System.out);
+        return false;
       }
+      return true;
+    }
+
+    String get(String name) {
+      return spec.findOption("--" + name).getValue();
+    }
+
+    int integer(String name) {
+      return Integer.parseInt(get(name));
+    }
+
+    boolean bool(String name) {
+      return Boolean.parseBoolean(get(name));
     }
   }
 

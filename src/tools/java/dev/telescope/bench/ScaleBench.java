@@ -60,22 +60,34 @@ public final class ScaleBench {
       boolean restart,
       boolean cds) {
 
+    /** The settings, or null when {@code --help} printed the usage. */
     static Settings parse(List<String> args) {
-      BenchSupport.Options o = new BenchSupport.Options(args);
-      Settings s =
-          new Settings(
-              o.integer("collectors", 1000),
-              o.integer("namespaces", 100),
-              o.integer("foreign", 10000),
-              Duration.ofSeconds(o.integer("resync-seconds", 20)),
-              Duration.ofSeconds(o.integer("timeout-seconds", 300)),
-              Path.of(o.get("jar", "target/telescope.jar")),
-              Path.of(o.get("deploy", "deploy/base/operator.yaml")),
-              Boolean.parseBoolean(o.get("in-process-mock", "false")),
-              Boolean.parseBoolean(o.get("restart", "true")),
-              Boolean.parseBoolean(o.get("cds", "false")));
-      o.checkAllRead();
-      return s;
+      BenchSupport.Options o =
+          new BenchSupport.Options("ScaleBench")
+              .flag("collectors", 1000, "collectors created at once")
+              .flag("namespaces", 100, "namespaces they are spread over")
+              .flag("foreign", 10000, "objects that are not the operator's")
+              .flag("resync-seconds", 20, "the operator's --resync-period")
+              .flag("timeout-seconds", 300, "give up converging after this")
+              .flag("jar", "target/telescope.jar", "the operator jar (class path if missing)")
+              .flag("deploy", "deploy/base/operator.yaml", "JVM flags and limits as shipped")
+              .flag("in-process-mock", false, "run the mock API server in this JVM")
+              .flag("restart", true, "measure a restart too")
+              .flag("cds", false, "use a class-data-sharing archive");
+      if (!o.parse(args)) {
+        return null;
+      }
+      return new Settings(
+          o.integer("collectors"),
+          o.integer("namespaces"),
+          o.integer("foreign"),
+          Duration.ofSeconds(o.integer("resync-seconds")),
+          Duration.ofSeconds(o.integer("timeout-seconds")),
+          Path.of(o.get("jar")),
+          Path.of(o.get("deploy")),
+          o.bool("in-process-mock"),
+          o.bool("restart"),
+          o.bool("cds"));
     }
   }
 
@@ -108,16 +120,10 @@ public final class ScaleBench {
       long restartWrites) {}
 
   public static void main(String[] args) throws Exception {
-    List<String> list = Arrays.asList(args);
-    if (list.contains("--help")) {
-      System.out.println(
-          "usage: ScaleBench [--collectors=1000] [--namespaces=100] [--foreign=10000]"
-              + " [--resync-seconds=20] [--timeout-seconds=300] [--jar=target/telescope.jar]"
-              + " [--deploy=deploy/base/operator.yaml] [--in-process-mock=false] [--restart=true]"
-              + " [--cds=false]");
+    Settings s = Settings.parse(Arrays.asList(args));
+    if (s == null) {
       return;
     }
-    Settings s = Settings.parse(list);
     StringBuilder report = new StringBuilder();
     Result r = run(s, report::append, System.err::println);
     System.out.print(report);

@@ -73,23 +73,36 @@ public final class WebhookBench {
       boolean javaDriver,
       int pacedRate) {
 
+    /** The settings, or null when {@code --help} printed the usage. */
     static Settings parse(List<String> args) {
-      BenchSupport.Options o = new BenchSupport.Options(args);
-      Settings s =
-          new Settings(
-              o.integer("seconds", 15),
-              o.integer("warmup", 20),
-              o.integer("latency-connections", 8),
-              o.integer("throughput-connections", 64),
-              o.integer("threads", 2),
-              o.integer("rounds", 1),
-              List.of(o.get("targets", "webhook,echo,nginx").split(",")),
-              Path.of(o.get("work", "target/bench-webhook")),
-              Path.of(o.get("deploy", "deploy/base/webhook.yaml")),
-              Boolean.parseBoolean(o.get("java-driver", "false")),
-              o.integer("paced-rate", 5000));
-      o.checkAllRead();
-      return s;
+      BenchSupport.Options o =
+          new BenchSupport.Options("WebhookBench run")
+              .flag("seconds", 15, "length of each measurement")
+              .flag("warmup", 20, "warm-up before measuring")
+              .flag("latency-connections", 8, "connections of the latency run")
+              .flag("throughput-connections", 64, "connections of the throughput run")
+              .flag("threads", 2, "load-generator threads")
+              .flag("rounds", 1, "rounds (the report keeps medians)")
+              .flag("targets", "webhook,echo,nginx", "what to measure, comma-separated")
+              .flag("work", "target/bench-webhook", "working directory")
+              .flag("deploy", "deploy/base/webhook.yaml", "JVM flags and limits as shipped")
+              .flag("java-driver", false, "drive the load from Java instead of wrk")
+              .flag("paced-rate", 5000, "requests per second of the paced run");
+      if (!o.parse(args)) {
+        return null;
+      }
+      return new Settings(
+          o.integer("seconds"),
+          o.integer("warmup"),
+          o.integer("latency-connections"),
+          o.integer("throughput-connections"),
+          o.integer("threads"),
+          o.integer("rounds"),
+          List.of(o.get("targets").split(",")),
+          Path.of(o.get("work")),
+          Path.of(o.get("deploy")),
+          o.bool("java-driver"),
+          o.integer("paced-rate"));
     }
   }
 
@@ -118,15 +131,17 @@ public final class WebhookBench {
     List<String> list = Arrays.asList(args);
     if (list.isEmpty() || list.get(0).equals("--help")) {
       System.out.println(
-          "usage: WebhookBench run [--seconds=15] [--warmup=20] [--latency-connections=8]"
-              + " [--throughput-connections=64] [--threads=2] [--rounds=1]"
-              + " [--targets=webhook,echo,nginx] [--work=target/bench-webhook]"
-              + " [--deploy=deploy/base/webhook.yaml] [--java-driver=false] [--paced-rate=5000]\n"
+          "usage: WebhookBench run [flags] (WebhookBench run --help lists them)\n"
               + "       WebhookBench serve webhook|echo <cert-dir>");
       return;
     }
     switch (list.get(0)) {
-      case "run" -> System.exit(run(Settings.parse(list.subList(1, list.size())), System.out));
+      case "run" -> {
+        Settings s = Settings.parse(list.subList(1, list.size()));
+        if (s != null) {
+          System.exit(run(s, System.out));
+        }
+      }
       case "serve" -> serve(list.get(1), Path.of(list.get(2)));
       default -> throw new IllegalArgumentException("unknown command " + list.get(0));
     }
