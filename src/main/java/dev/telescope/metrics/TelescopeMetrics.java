@@ -185,23 +185,9 @@ public final class TelescopeMetrics {
     Timer timer = timer(path);
     if (handler instanceof AdmissionHandler.RawObject raw) {
       return (AdmissionHandler.RawObject)
-          (request, object) -> {
-            long start = System.nanoTime();
-            try {
-              return raw.handle(request, object);
-            } finally {
-              timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-            }
-          };
+          (request, object) -> time(timer, () -> raw.handle(request, object));
     }
-    return request -> {
-      long start = System.nanoTime();
-      try {
-        return handler.handle(request);
-      } finally {
-        timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-      }
-    };
+    return request -> time(timer, () -> handler.handle(request));
   }
 
   /**
@@ -213,14 +199,20 @@ public final class TelescopeMetrics {
    */
   public ConversionHandler timed(String path, ConversionHandler handler) {
     Timer timer = timer(path);
-    return request -> {
-      long start = System.nanoTime();
-      try {
-        return handler.convert(request);
-      } finally {
-        timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-      }
-    };
+    return request -> time(timer, () -> handler.convert(request));
+  }
+
+  private interface Call<T> {
+    T call() throws Exception;
+  }
+
+  private static <T> T time(Timer timer, Call<T> call) throws Exception {
+    long start = System.nanoTime();
+    try {
+      return call.call();
+    } finally {
+      timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
   }
 
   private Timer timer(String path) {

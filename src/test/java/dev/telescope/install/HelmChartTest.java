@@ -2,7 +2,6 @@ package dev.telescope.install;
 
 import static dev.telescope.install.DeployManifestsTest.MUTATING;
 import static dev.telescope.install.DeployManifestsTest.OPERATOR;
-import static dev.telescope.install.DeployManifestsTest.VALIDATING;
 import static dev.telescope.install.DeployManifestsTest.WEBHOOK;
 import static dev.telescope.install.DeployManifestsTest.container;
 import static dev.telescope.install.DeployManifestsTest.find;
@@ -175,18 +174,7 @@ class HelmChartTest {
         assertThat(Rbac.texts(cert.path("spec").path("dnsNames")))
             .containsExactly(
                 WEBHOOK + "." + ns + ".svc", WEBHOOK + "." + ns + ".svc.cluster.local");
-        for (ObjectNode o :
-            List.of(
-                mutating,
-                find(objects, "ValidatingWebhookConfiguration", VALIDATING),
-                find(objects, "CustomResourceDefinition", CRD_NAME))) {
-          assertThat(
-                  o.path("metadata")
-                      .path("annotations")
-                      .path("cert-manager.io/inject-ca-from")
-                      .asText())
-              .isEqualTo(ns + "/telescope-webhook");
-        }
+        DeployManifestsTest.assertInjectsCaFrom(objects, ns + "/telescope-webhook");
       }
     }
   }

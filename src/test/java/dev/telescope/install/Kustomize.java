@@ -27,7 +27,7 @@ final class Kustomize {
       Set.of("apiVersion", "kind", "resources", "patches", "namespace", "replacements");
 
   /** Kinds the namespace transformer leaves alone. */
-  private static final Set<String> CLUSTER_SCOPED =
+  static final Set<String> CLUSTER_SCOPED =
       Set.of(
           "Namespace",
           "CustomResourceDefinition",

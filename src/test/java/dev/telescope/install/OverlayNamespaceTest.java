@@ -2,7 +2,6 @@ package dev.telescope.install;
 
 import static dev.telescope.install.DeployManifestsTest.MUTATING;
 import static dev.telescope.install.DeployManifestsTest.OPERATOR;
-import static dev.telescope.install.DeployManifestsTest.VALIDATING;
 import static dev.telescope.install.DeployManifestsTest.WEBHOOK;
 import static dev.telescope.install.DeployManifestsTest.find;
 import static dev.telescope.install.InstallFiles.CRD_NAME;
@@ -60,15 +59,7 @@ class OverlayNamespaceTest {
     assertThat(Rbac.texts(cert.path("spec").path("dnsNames")))
         .containsExactly(
             WEBHOOK + "." + RENAMED + ".svc", WEBHOOK + "." + RENAMED + ".svc.cluster.local");
-    for (ObjectNode o : injectionTargets(objects)) {
-      assertThat(
-              o.path("metadata")
-                  .path("annotations")
-                  .path("cert-manager.io/inject-ca-from")
-                  .asText())
-          .as(id(o))
-          .isEqualTo(RENAMED + "/telescope-webhook");
-    }
+    DeployManifestsTest.assertInjectsCaFrom(objects, RENAMED + "/telescope-webhook");
   }
 
   @Test
@@ -85,13 +76,6 @@ class OverlayNamespaceTest {
     }
   }
 
-  private static List<ObjectNode> injectionTargets(List<ObjectNode> objects) {
-    return List.of(
-        find(objects, "MutatingWebhookConfiguration", MUTATING),
-        find(objects, "ValidatingWebhookConfiguration", VALIDATING),
-        find(objects, "CustomResourceDefinition", CRD_NAME));
-  }
-
   private static void assertFollows(List<ObjectNode> objects) {
     assertThat(objects.toString()).doesNotContain(NAMESPACE);
     find(objects, "Namespace", RENAMED);
@@ -100,7 +84,7 @@ class OverlayNamespaceTest {
       assertThat(ns).as(id(o)).isIn("", RENAMED);
     }
     List<JsonNode> services = new ArrayList<>();
-    for (ObjectNode o : injectionTargets(objects)) {
+    for (ObjectNode o : DeployManifestsTest.caBundleTargets(objects)) {
       o.path("webhooks").forEach(w -> services.add(w.path("clientConfig").path("service")));
     }
     services.add(
