@@ -1,5 +1,7 @@
 package dev.telescope;
 
+import dev.telescope.health.HealthServer;
+import dev.telescope.metrics.TelescopeMetrics;
 import dev.telescope.reconciler.CapabilityDetector;
 import dev.telescope.reconciler.InterningSerialization;
 import dev.telescope.reconciler.OperatorRuntime;
@@ -8,7 +10,6 @@ import dev.telescope.settings.OperatorConfig;
 import dev.telescope.tls.CertificateSource;
 import dev.telescope.tls.SelfManagedCertificates;
 import dev.telescope.webhook.CollectorAdmission;
-import dev.telescope.webhook.HealthServer;
 import dev.telescope.webhook.InformerCollectorLookup;
 import dev.telescope.webhook.KubernetesSidecarEvents;
 import dev.telescope.webhook.PodAdmission;
@@ -132,10 +133,7 @@ public final class Cli {
                 MicrometerMetrics.withoutPerResourceMetrics(r.registry));
         r.closeables.add(0, r.operator);
         health.addReadinessCheck("reconciler", r.operator::readinessProblem);
-        io.micrometer.core.instrument.Gauge.builder(
-                "telescope_object_writes", r.operator, OperatorRuntime::objectWrites)
-            .description("writes to owned objects since start")
-            .register(r.registry);
+        new TelescopeMetrics(r.registry).bindOperator(r.operator);
       }
       LOG.info(
           "telescope {} started:{}{}",
@@ -150,6 +148,8 @@ public final class Cli {
     private static String host(String asked, String bindAddress) {
       return asked == null || asked.isEmpty() ? bindAddress : asked;
     }
+
+    private static final String POD_PATH = "/mutate-v1-pod";
 
     private void startWebhook(KubernetesClient client, String bindAddress) {
       certificates =
@@ -180,12 +180,9 @@ public final class Cli {
       KubernetesSidecarEvents events = new KubernetesSidecarEvents(client);
       closeables.add(events);
       pods = new PodAdmission(new SidecarInjector(cfg), lookup, events);
-      pods.counters()
-          .forEach(
-              (name, value) ->
-                  io.micrometer.core.instrument.Gauge.builder(
-                          "telescope_sidecar_" + name, pods, p -> p.counters().get(name))
-                      .register(registry));
+      TelescopeMetrics metrics = new TelescopeMetrics(registry);
+      metrics.bindPodAdmission(pods);
+      metrics.bindCertificate(certificates);
       CollectorAdmission collectors = new CollectorAdmission(cfg);
       server =
           new WebhookServer(
@@ -193,11 +190,25 @@ public final class Cli {
                   .withAddress(bindAddress, cfg.webhookPort())
                   .withThreads(cfg.webhookThreads(), 1024),
               certificates.sslContext());
+      // Every route's handler is timed per path (metrics.timed); requests are counted by the
+      // server.
       server
-          .addAdmissionRoute("/mutate-v1-pod", pods, true)
-          .addAdmissionRoute(CollectorAdmission.MUTATE_PATH, collectors::mutate, false)
-          .addAdmissionRoute(CollectorAdmission.VALIDATE_PATH, collectors::validate, false)
-          .addConversionRoute(CollectorAdmission.CONVERT_PATH, collectors::convert);
+          .addAdmissionRoute(POD_PATH, metrics.timed(POD_PATH, pods), true)
+          .addAdmissionRoute(
+              CollectorAdmission.MUTATE_PATH,
+              metrics.timed(CollectorAdmission.MUTATE_PATH, collectors::mutate),
+              false)
+          .addAdmissionRoute(
+              CollectorAdmission.VALIDATE_PATH,
+              metrics.timed(CollectorAdmission.VALIDATE_PATH, collectors::validate),
+              false)
+          .addConversionRoute(
+              CollectorAdmission.CONVERT_PATH,
+              metrics.timed(CollectorAdmission.CONVERT_PATH, collectors::convert));
+      metrics.bindWebhookServer(
+          server,
+          List.of(POD_PATH, CollectorAdmission.MUTATE_PATH, CollectorAdmission.VALIDATE_PATH),
+          List.of(CollectorAdmission.CONVERT_PATH));
       try {
         server.start();
       } catch (IOException e) {

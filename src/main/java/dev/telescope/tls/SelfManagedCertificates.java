@@ -1,21 +1,9 @@
 package dev.telescope.tls;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhook;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfig;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceConversion;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -25,7 +13,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.HashSet;
@@ -34,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +37,11 @@ import org.slf4j.LoggerFactory;
  * <p>The Secret also carries {@code ca.key}, so the serving certificate can be renewed without
  * changing the CA (and therefore without touching any {@code caBundle}). When the CA itself is
  * replaced, {@code ca.crt} keeps the previous CA while it is valid, so API servers keep trusting
- * replicas that have not picked up the new serving certificate yet.
+ * replicas that have not picked up the new serving certificate yet. The CA bundle goes out through
+ * {@link CaBundleInjector}.
+ *
+ * <p>Over ~450 lines because its {@link Settings} record (names, lifetimes and their checks) is
+ * nested here, where every caller refers to it.
  */
 public final class SelfManagedCertificates {
 
@@ -68,7 +58,6 @@ public final class SelfManagedCertificates {
   public static final String CA_KEY = "ca.key";
 
   private static final Logger LOG = LoggerFactory.getLogger(SelfManagedCertificates.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_ATTEMPTS = 5;
 
   /**
@@ -273,7 +262,7 @@ public final class SelfManagedCertificates {
   private final Settings settings;
   private final Clock clock;
   private final CertificateMinter minter;
-  private final Set<String> reportedMissing = ConcurrentHashMap.newKeySet();
+  private final CaBundleInjector injector;
 
   /**
    * @param client client for the Secret and the injection targets
@@ -293,6 +282,12 @@ public final class SelfManagedCertificates {
     this.settings = settings;
     this.clock = clock;
     this.minter = new CertificateMinter(settings.keyAlgorithm());
+    this.injector =
+        new CaBundleInjector(
+            client,
+            settings.mutatingWebhookConfigurationName(),
+            settings.validatingWebhookConfigurationName(),
+            settings.crdName());
   }
 
   /** The settings in use. */
@@ -389,175 +384,14 @@ public final class SelfManagedCertificates {
   }
 
   /**
-   * Sets {@code caBundle} on every webhook of the mutating and validating configurations and on the
-   * CRD's conversion webhook, patching only objects whose value differs. Objects that do not exist
-   * are skipped with a log line.
+   * Sets {@code caBundle} on the webhook configurations and the CRD's conversion webhook; see
+   * {@link CaBundleInjector#inject}.
    *
    * @param caPem the PEM CA bundle
    * @return the patched objects as {@code Kind/name}
-   * @throws IllegalStateException naming every object that could not be read or patched
    */
   public List<String> injectCaBundle(String caPem) {
-    String bundle = Base64.getEncoder().encodeToString(caPem.getBytes(StandardCharsets.UTF_8));
-    List<String> patched = new ArrayList<>();
-    List<String> failures = new ArrayList<>();
-    attempt(
-        "MutatingWebhookConfiguration",
-        settings.mutatingWebhookConfigurationName(),
-        () -> injectMutating(bundle),
-        patched,
-        failures);
-    attempt(
-        "ValidatingWebhookConfiguration",
-        settings.validatingWebhookConfigurationName(),
-        () -> injectValidating(bundle),
-        patched,
-        failures);
-    attempt(
-        "CustomResourceDefinition", settings.crdName(), () -> injectCrd(bundle), patched, failures);
-    if (!failures.isEmpty()) {
-      throw new IllegalStateException("caBundle injection failed: " + String.join("; ", failures));
-    }
-    return patched;
-  }
-
-  private interface Injection {
-    boolean run();
-  }
-
-  private void attempt(
-      String kind, String name, Injection injection, List<String> patched, List<String> failures) {
-    if (name == null || name.isEmpty()) {
-      return;
-    }
-    try {
-      if (injection.run()) {
-        patched.add(kind + "/" + name);
-        LOG.info("Injected the CA bundle into {} {}", kind, name);
-      }
-    } catch (KubernetesClientException e) {
-      failures.add(kind + " " + name + ": " + e.getMessage());
-    }
-  }
-
-  private boolean injectMutating(String bundle) {
-    String name = settings.mutatingWebhookConfigurationName();
-    var resource =
-        client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(name);
-    MutatingWebhookConfiguration config = resource.get();
-    if (missing(config == null, "MutatingWebhookConfiguration", name)) {
-      return false;
-    }
-    List<MutatingWebhook> hooks = config.getWebhooks() == null ? List.of() : config.getWebhooks();
-    return patchWebhooks(
-        resource,
-        hooks.stream().map(MutatingWebhook::getName).toList(),
-        hooks.stream().map(MutatingWebhook::getClientConfig).toList(),
-        bundle);
-  }
-
-  private boolean injectValidating(String bundle) {
-    String name = settings.validatingWebhookConfigurationName();
-    var resource =
-        client.admissionRegistration().v1().validatingWebhookConfigurations().withName(name);
-    ValidatingWebhookConfiguration config = resource.get();
-    if (missing(config == null, "ValidatingWebhookConfiguration", name)) {
-      return false;
-    }
-    List<ValidatingWebhook> hooks = config.getWebhooks() == null ? List.of() : config.getWebhooks();
-    return patchWebhooks(
-        resource,
-        hooks.stream().map(ValidatingWebhook::getName).toList(),
-        hooks.stream().map(ValidatingWebhook::getClientConfig).toList(),
-        bundle);
-  }
-
-  /** JSON-patches the CA bundle into the named webhooks; false when every one already has it. */
-  private boolean patchWebhooks(
-      io.fabric8.kubernetes.client.dsl.Resource<?> resource,
-      List<String> names,
-      List<WebhookClientConfig> clientConfigs,
-      String bundle) {
-    ArrayNode patch = webhookPatch(names, clientConfigs, bundle);
-    if (patch.isEmpty()) {
-      return false;
-    }
-    resource.patch(PatchContext.of(PatchType.JSON), patch.toString());
-    return true;
-  }
-
-  private boolean injectCrd(String bundle) {
-    String name = settings.crdName();
-    var resource = client.apiextensions().v1().customResourceDefinitions().withName(name);
-    CustomResourceDefinition crd = resource.get();
-    if (missing(crd == null, "CustomResourceDefinition", name)) {
-      return false;
-    }
-    CustomResourceConversion conversion =
-        crd.getSpec() == null ? null : crd.getSpec().getConversion();
-    if (conversion == null
-        || !"Webhook".equals(conversion.getStrategy())
-        || conversion.getWebhook() == null
-        || conversion.getWebhook().getClientConfig() == null) {
-      // Adding a clientConfig would switch the CRD to webhook conversion; that is the installer's
-      // decision, not ours.
-      if (reportedMissing.add("crd-no-webhook/" + name)) {
-        LOG.info(
-            "CustomResourceDefinition {} does not use a conversion webhook; no caBundle injected",
-            name);
-      }
-      return false;
-    }
-    if (bundle.equals(conversion.getWebhook().getClientConfig().getCaBundle())) {
-      return false;
-    }
-    ArrayNode patch = JSON.createArrayNode();
-    patch
-        .addObject()
-        .put("op", "test")
-        .put("path", "/spec/conversion/strategy")
-        .put("value", "Webhook");
-    patch
-        .addObject()
-        .put("op", "add")
-        .put("path", "/spec/conversion/webhook/clientConfig/caBundle")
-        .put("value", bundle);
-    resource.patch(PatchContext.of(PatchType.JSON), patch.toString());
-    return true;
-  }
-
-  private boolean missing(boolean absent, String kind, String name) {
-    String key = kind + "/" + name;
-    if (absent) {
-      if (reportedMissing.add(key)) {
-        LOG.info("{} {} does not exist; skipping caBundle injection", kind, name);
-      }
-      return true;
-    }
-    reportedMissing.remove(key);
-    return false;
-  }
-
-  private static ArrayNode webhookPatch(
-      List<String> names, List<WebhookClientConfig> clientConfigs, String bundle) {
-    ArrayNode patch = JSON.createArrayNode();
-    for (int i = 0; i < names.size(); i++) {
-      WebhookClientConfig clientConfig = clientConfigs.get(i);
-      if (clientConfig != null && bundle.equals(clientConfig.getCaBundle())) {
-        continue;
-      }
-      // The test guards against the list being reordered between our read and this patch.
-      ObjectNode test = patch.addObject().put("op", "test").put("path", "/webhooks/" + i + "/name");
-      test.put("value", names.get(i));
-      ObjectNode add = patch.addObject().put("op", "add");
-      if (clientConfig == null) {
-        add.put("path", "/webhooks/" + i + "/clientConfig");
-        add.putObject("value").put("caBundle", bundle);
-      } else {
-        add.put("path", "/webhooks/" + i + "/clientConfig/caBundle").put("value", bundle);
-      }
-    }
-    return patch;
+    return injector.inject(caPem);
   }
 
   private Stored evaluate(Secret secret, Instant now) {

@@ -1,5 +1,6 @@
 /**
- * The HTTPS admission and conversion webhook transport, plus the plain-HTTP health and metrics
- * endpoints; the mutating, validating and converting logic plugs in through the handler interfaces.
+ * The HTTPS admission and conversion webhook transport (health and metrics endpoints live in {@code
+ * dev.telescope.health}); the mutating, validating and converting logic plugs in through the
+ * handler interfaces.
  */
 package dev.telescope.webhook;

@@ -204,8 +204,12 @@ class DeployBundleAgreementTest {
       if (kind.equals("ClusterServiceVersion") || kind.equals("CustomResourceDefinition")) {
         continue;
       }
-      ObjectNode deployed =
-          find(filesMode(), kind, o.path("metadata").path("name").asText()).deepCopy();
+      // The bundle also ships deploy/monitoring (ServiceMonitor, PrometheusRule).
+      List<ObjectNode> source =
+          o.path("apiVersion").asText().startsWith("monitoring.coreos.com/")
+              ? Kustomize.render(InstallFiles.deploy().resolve("monitoring"))
+              : filesMode();
+      ObjectNode deployed = find(source, kind, o.path("metadata").path("name").asText()).deepCopy();
       ((ObjectNode) deployed.path("metadata")).remove("namespace");
       assertThat(o).as(InstallFiles.id(o)).isEqualTo(deployed);
     }

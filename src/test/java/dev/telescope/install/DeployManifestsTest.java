@@ -115,15 +115,7 @@ class DeployManifestsTest {
                 assertThat(o.path("metadata").path("name").asText())
                     .as(dir + " " + id(o))
                     .isNotEmpty();
-                boolean clusterScoped =
-                    Set.of(
-                            "Namespace",
-                            "CustomResourceDefinition",
-                            "ClusterRole",
-                            "ClusterRoleBinding",
-                            "MutatingWebhookConfiguration",
-                            "ValidatingWebhookConfiguration")
-                        .contains(o.path("kind").asText());
+                boolean clusterScoped = Kustomize.CLUSTER_SCOPED.contains(o.path("kind").asText());
                 assertThat(o.path("metadata").path("namespace").asText(""))
                     .as(dir + " namespace of " + id(o))
                     .isEqualTo(clusterScoped ? "" : NAMESPACE);
@@ -633,19 +625,27 @@ class DeployManifestsTest {
     String issuer = spec.path("issuerRef").path("name").asText();
     assertThat(spec.path("issuerRef").path("kind").asText()).isEqualTo("Issuer");
     find(objects, "Issuer", issuer);
-    String injectFrom = NAMESPACE + "/" + cert.path("metadata").path("name").asText();
-    for (ObjectNode o :
-        List.of(
-            find(objects, "MutatingWebhookConfiguration", MUTATING),
-            find(objects, "ValidatingWebhookConfiguration", VALIDATING),
-            find(objects, "CustomResourceDefinition", CRD_NAME))) {
+    assertInjectsCaFrom(objects, NAMESPACE + "/" + cert.path("metadata").path("name").asText());
+  }
+
+  /** Both webhook configurations and the CRD, the objects that carry a caBundle. */
+  static List<ObjectNode> caBundleTargets(List<ObjectNode> objects) {
+    return List.of(
+        find(objects, "MutatingWebhookConfiguration", MUTATING),
+        find(objects, "ValidatingWebhookConfiguration", VALIDATING),
+        find(objects, "CustomResourceDefinition", CRD_NAME));
+  }
+
+  /** cert-manager's cainjector fills every caBundle from {@code certificate} (namespace/name). */
+  static void assertInjectsCaFrom(List<ObjectNode> objects, String certificate) {
+    for (ObjectNode o : caBundleTargets(objects)) {
       assertThat(
               o.path("metadata")
                   .path("annotations")
                   .path("cert-manager.io/inject-ca-from")
                   .asText())
           .as(id(o))
-          .isEqualTo(injectFrom);
+          .isEqualTo(certificate);
     }
   }
 

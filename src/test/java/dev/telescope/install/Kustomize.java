@@ -16,14 +16,25 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A deliberately small kustomize: just the features deploy/ uses (resources that are files or
- * directories, JSON 6902 patches with a target, and strategic-merge patches made only of maps), so
- * that the install tests run without kubectl. Anything else fails loudly instead of being silently
+ * directories, JSON 6902 patches with a target, strategic-merge patches made only of maps, the
+ * namespace transformer and replacements from a file, run in that order as kustomize does), so that
+ * the install tests run without kubectl. Anything else fails loudly instead of being silently
  * ignored; {@link #kubectl} renders with the real thing where it is installed, and a test compares
  * the two.
  */
 final class Kustomize {
   private static final Set<String> SUPPORTED_KEYS =
-      Set.of("apiVersion", "kind", "resources", "patches");
+      Set.of("apiVersion", "kind", "resources", "patches", "namespace", "replacements");
+
+  /** Kinds the namespace transformer leaves alone. */
+  static final Set<String> CLUSTER_SCOPED =
+      Set.of(
+          "Namespace",
+          "CustomResourceDefinition",
+          "ClusterRole",
+          "ClusterRoleBinding",
+          "MutatingWebhookConfiguration",
+          "ValidatingWebhookConfiguration");
 
   private Kustomize() {}
 
@@ -64,7 +75,25 @@ final class Kustomize {
     for (JsonNode patch : k.path("patches")) {
       applyPatch(dirAbs, kfile, patch, objects);
     }
-    return new ArrayList<>(objects.values());
+    List<ObjectNode> result = new ArrayList<>(objects.values());
+    if (k.has("namespace")) {
+      String ns = k.get("namespace").asText();
+      for (ObjectNode o : result) {
+        if (!CLUSTER_SCOPED.contains(o.path("kind").asText())) {
+          ((ObjectNode) o.path("metadata")).put("namespace", ns);
+        }
+      }
+    }
+    for (JsonNode entry : k.path("replacements")) {
+      Path p = dirAbs.resolve(entry.path("path").asText()).normalize();
+      if (!entry.has("path") || !p.startsWith(dirAbs)) {
+        throw new AssertionError(kfile + ": replacements only from files inside the root");
+      }
+      for (JsonNode replacement : InstallFiles.readDocuments(p).get(0)) {
+        Replacements.apply(replacement, result, kfile.toString());
+      }
+    }
+    return result;
   }
 
   private static void applyPatch(

@@ -221,8 +221,14 @@ class CollectorReconcilerTest {
                 "receivers: {}\nexporters: {}\nprocessors:\n  batch:\n    timeout: 5s\nservice: {}\n")
             .processors;
     client.resource(cr).update();
-    await("new hash", WAIT, () -> !hash("roll-collector").equals(before));
-    // The new ConfigMap is written before the Deployment that mounts it, so it is already there.
+    // Wait for everything asserted below, not only the Deployment: the reconciler writes the new
+    // ConfigMap in the same pass, and on a busy machine the test may look in between.
+    await(
+        "new hash and both ConfigMap versions",
+        WAIT,
+        () ->
+            !hash("roll-collector").equals(before)
+                && client.configMaps().inNamespace(NS).list().getItems().size() == 2);
     List<ConfigMap> cms = client.configMaps().inNamespace(NS).list().getItems();
     assertThat(cms).hasSize(2);
     String volume =

@@ -2,10 +2,10 @@ package dev.telescope.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.telescope.health.HealthServer;
 import dev.telescope.reconciler.MockCluster;
 import dev.telescope.settings.CertMode;
 import dev.telescope.tls.CertificateMinter.Minted;
-import dev.telescope.webhook.HealthServer;
 import dev.telescope.webhook.WebhookServer;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import java.math.BigInteger;

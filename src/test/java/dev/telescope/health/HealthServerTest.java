@@ -1,4 +1,4 @@
-package dev.telescope.webhook;
+package dev.telescope.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
