@@ -1,10 +1,7 @@
 package dev.telescope.webhook;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -84,19 +81,8 @@ public final class ReviewCodec {
 
   private record ConversionRoute(ConversionHandler handler) implements Route {}
 
-  /** A request that gets a plain-text 4xx answer. */
-  private static final class Reject extends Exception {
-    final int status;
-    final Outcome outcome;
-
-    Reject(int status, Outcome outcome, String reason) {
-      super(reason, null, false, false);
-      this.status = status;
-      this.outcome = outcome;
-    }
-  }
-
   private final ObjectMapper mapper;
+  private final ReviewJson json;
   private final int maxBodyBytes;
   private final Map<String, Route> routes = new ConcurrentHashMap<>();
   private final Map<String, LongAdder[]> counters = new ConcurrentHashMap<>();
@@ -108,6 +94,7 @@ public final class ReviewCodec {
    */
   public ReviewCodec(ObjectMapper mapper, int maxBodyBytes) {
     this.mapper = Objects.requireNonNull(mapper, "mapper");
+    this.json = new ReviewJson(mapper);
     if (maxBodyBytes < 1) {
       throw new IllegalArgumentException("maxBodyBytes must be positive");
     }
@@ -185,7 +172,7 @@ public final class ReviewCodec {
       checkRoute(route, method);
       declaredLength(contentLength);
       return null;
-    } catch (Reject reject) {
+    } catch (ReviewRejection reject) {
       return refused(route == null ? UNMATCHED_ROUTE : rawPath, reject);
     }
   }
@@ -196,7 +183,7 @@ public final class ReviewCodec {
    * @param contentLength the header, or {@code null}
    * @return the length, or {@code -1} when not declared
    */
-  private long declaredLength(String contentLength) throws Reject {
+  private long declaredLength(String contentLength) throws ReviewRejection {
     if (contentLength == null) {
       return -1;
     }
@@ -204,10 +191,10 @@ public final class ReviewCodec {
     try {
       declared = Long.parseLong(contentLength.trim());
     } catch (NumberFormatException e) {
-      throw new Reject(400, Outcome.BAD_REQUEST, "Content-Length is not a number");
+      throw new ReviewRejection(400, Outcome.BAD_REQUEST, "Content-Length is not a number");
     }
     if (declared < 0) {
-      throw new Reject(400, Outcome.BAD_REQUEST, "Content-Length is negative");
+      throw new ReviewRejection(400, Outcome.BAD_REQUEST, "Content-Length is negative");
     }
     if (declared > maxBodyBytes) {
       throw tooLarge(maxBodyBytes);
@@ -225,7 +212,7 @@ public final class ReviewCodec {
    */
   public WebhookAnswer badRequest(String rawPath, String reason) {
     String key = routes.containsKey(rawPath) ? rawPath : UNMATCHED_ROUTE;
-    return refused(key, new Reject(400, Outcome.BAD_REQUEST, reason));
+    return refused(key, new ReviewRejection(400, Outcome.BAD_REQUEST, reason));
   }
 
   /**
@@ -250,7 +237,7 @@ public final class ReviewCodec {
               : serveConversion(path, (ConversionRoute) route, request.body());
       count(counterKey, answer.outcome());
       return answer;
-    } catch (Reject reject) {
+    } catch (ReviewRejection reject) {
       return refused(counterKey, reject);
     } catch (IOException | RuntimeException e) {
       LOG.error("Unexpected failure serving {}", path, e);
@@ -259,22 +246,22 @@ public final class ReviewCodec {
     }
   }
 
-  private static void checkRoute(Route route, String method) throws Reject {
+  private static void checkRoute(Route route, String method) throws ReviewRejection {
     if (route == null) {
-      throw new Reject(404, Outcome.NOT_FOUND, "no webhook is served at this path");
+      throw new ReviewRejection(404, Outcome.NOT_FOUND, "no webhook is served at this path");
     }
     if (!"POST".equals(method)) {
-      throw new Reject(405, Outcome.METHOD_NOT_ALLOWED, "only POST is supported");
+      throw new ReviewRejection(405, Outcome.METHOD_NOT_ALLOWED, "only POST is supported");
     }
   }
 
-  private WebhookAnswer refused(String counterKey, Reject reject) {
+  private WebhookAnswer refused(String counterKey, ReviewRejection reject) {
     count(counterKey, reject.outcome);
     return WebhookAnswer.text(reject.status, reject.outcome, reject.getMessage());
   }
 
-  private static Reject tooLarge(int limit) {
-    return new Reject(
+  private static ReviewRejection tooLarge(int limit) {
+    return new ReviewRejection(
         413, Outcome.TOO_LARGE, "request body exceeds the limit of " + limit + " bytes");
   }
 
@@ -335,34 +322,34 @@ public final class ReviewCodec {
   }
 
   private WebhookAnswer serveAdmission(WebhookRequest http, AdmissionRoute route)
-      throws IOException, Reject {
+      throws IOException, ReviewRejection {
     String path = http.rawPath();
     byte[] body = http.body();
     JsonNode object = null;
     AdmissionReview review;
     if (route.handler() instanceof AdmissionHandler.RawObject) {
       // Only the envelope is bound to the model; the object stays the JSON that was sent.
-      JsonNode tree = decode(body, JsonNode.class, "AdmissionReview");
+      JsonNode tree = json.decode(body, JsonNode.class, "AdmissionReview");
       if (!(tree instanceof ObjectNode root)) {
-        throw new Reject(
+        throw new ReviewRejection(
             400, Outcome.BAD_REQUEST, "request body is not a AdmissionReview: not a JSON object");
       }
       if (root.get("request") instanceof ObjectNode request) {
         object = request.remove("object");
         request.remove("oldObject");
       }
-      review = bind(root, AdmissionReview.class, "AdmissionReview");
+      review = json.bind(root, AdmissionReview.class, "AdmissionReview");
     } else {
-      review = decode(body, AdmissionReview.class, "AdmissionReview");
+      review = json.decode(body, AdmissionReview.class, "AdmissionReview");
     }
-    checkEnvelope(
+    ReviewJson.checkEnvelope(
         "AdmissionReview", ADMISSION_API_VERSION, review.getKind(), review.getApiVersion());
     AdmissionRequest request = review.getRequest();
     if (request == null) {
-      throw new Reject(400, Outcome.BAD_REQUEST, "AdmissionReview has no request");
+      throw new ReviewRejection(400, Outcome.BAD_REQUEST, "AdmissionReview has no request");
     }
     if (request.getUid() == null || request.getUid().isBlank()) {
-      throw new Reject(400, Outcome.BAD_REQUEST, "AdmissionReview request has no uid");
+      throw new ReviewRejection(400, Outcome.BAD_REQUEST, "AdmissionReview request has no uid");
     }
     AdmissionResponse response;
     Outcome outcome;
@@ -411,8 +398,9 @@ public final class ReviewCodec {
   private static AdmissionResponse failOpen(String path, Throwable e) {
     AdmissionResponse response = new AdmissionResponse();
     response.setAllowed(true);
-    String warning = "telescope webhook " + path + " failed, admitted unchanged: " + describe(e);
-    response.setWarnings(List.of(truncate(warning, MAX_WARNING_LENGTH)));
+    String warning =
+        "telescope webhook " + path + " failed, admitted unchanged: " + ReviewJson.describe(e);
+    response.setWarnings(List.of(ReviewJson.truncate(warning, MAX_WARNING_LENGTH)));
     return response;
   }
 
@@ -424,22 +412,22 @@ public final class ReviewCodec {
             .withStatus("Failure")
             .withCode(500)
             .withReason("InternalError")
-            .withMessage("telescope webhook internal error: " + describe(e))
+            .withMessage("telescope webhook internal error: " + ReviewJson.describe(e))
             .build());
     return response;
   }
 
   private WebhookAnswer serveConversion(String path, ConversionRoute route, byte[] body)
-      throws IOException, Reject {
-    ConversionReview review = decode(body, ConversionReview.class, "ConversionReview");
-    checkEnvelope(
+      throws IOException, ReviewRejection {
+    ConversionReview review = json.decode(body, ConversionReview.class, "ConversionReview");
+    ReviewJson.checkEnvelope(
         "ConversionReview", CONVERSION_API_VERSION, review.getKind(), review.getApiVersion());
     ConversionRequest request = review.getRequest();
     if (request == null) {
-      throw new Reject(400, Outcome.BAD_REQUEST, "ConversionReview has no request");
+      throw new ReviewRejection(400, Outcome.BAD_REQUEST, "ConversionReview has no request");
     }
     if (request.getUid() == null || request.getUid().isBlank()) {
-      throw new Reject(400, Outcome.BAD_REQUEST, "ConversionReview request has no uid");
+      throw new ReviewRejection(400, Outcome.BAD_REQUEST, "ConversionReview request has no uid");
     }
     ConversionResponse response;
     Outcome outcome;
@@ -463,7 +451,8 @@ public final class ReviewCodec {
           request.getDesiredAPIVersion(),
           request.getUid(),
           e);
-      Status failure = new StatusBuilder().withStatus("Failure").withMessage(describe(e)).build();
+      Status failure =
+          new StatusBuilder().withStatus("Failure").withMessage(ReviewJson.describe(e)).build();
       response = new ConversionResponse(new ArrayList<>(), failure, null);
       outcome = Outcome.CONVERSION_FAILED;
     }
@@ -473,100 +462,5 @@ public final class ReviewCodec {
     answer.setKind("ConversionReview");
     answer.setResponse(response);
     return WebhookAnswer.json(mapper.writeValueAsBytes(answer), outcome);
-  }
-
-  private <T> T decode(byte[] body, Class<T> type, String kind) throws Reject {
-    if (body.length == 0) {
-      throw new Reject(400, Outcome.BAD_REQUEST, "request body is empty; expected a " + kind);
-    }
-    try {
-      T value = mapper.readValue(body, type);
-      if (value == null) {
-        throw new Reject(400, Outcome.BAD_REQUEST, "request body is JSON null; expected a " + kind);
-      }
-      return value;
-    } catch (MismatchedInputException e) {
-      throw new Reject(
-          400, Outcome.BAD_REQUEST, "request body is not a " + kind + ": " + oneLine(e));
-    } catch (JsonProcessingException e) {
-      StreamConstraintsException limit = limitExceeded(e);
-      if (limit != null) {
-        throw new Reject(
-            400, Outcome.BAD_REQUEST, "request body exceeds JSON limits: " + oneLine(limit));
-      }
-      throw new Reject(400, Outcome.BAD_REQUEST, "request body is not valid JSON: " + oneLine(e));
-    } catch (IOException e) {
-      throw new Reject(400, Outcome.BAD_REQUEST, "request body could not be read as JSON");
-    } catch (StackOverflowError e) {
-      throw new Reject(400, Outcome.BAD_REQUEST, "request body is nested too deeply");
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      // fabric8's deserializers report some malformed objects this way.
-      throw new Reject(400, Outcome.BAD_REQUEST, "request body is not a " + kind);
-    }
-  }
-
-  private <T> T bind(JsonNode tree, Class<T> type, String kind) throws Reject {
-    try {
-      return mapper.treeToValue(tree, type);
-    } catch (JsonProcessingException e) {
-      throw new Reject(
-          400, Outcome.BAD_REQUEST, "request body is not a " + kind + ": " + oneLine(e));
-    } catch (StackOverflowError e) {
-      throw new Reject(400, Outcome.BAD_REQUEST, "request body is nested too deeply");
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      throw new Reject(400, Outcome.BAD_REQUEST, "request body is not a " + kind);
-    }
-  }
-
-  private static void checkEnvelope(
-      String expectedKind, String expectedApiVersion, String kind, String apiVersion)
-      throws Reject {
-    if (!expectedKind.equals(kind)) {
-      throw new Reject(
-          400,
-          Outcome.BAD_REQUEST,
-          "expected kind "
-              + expectedKind
-              + ", got "
-              + (kind == null ? "none" : truncate(kind, 60)));
-    }
-    if (!expectedApiVersion.equals(apiVersion)) {
-      throw new Reject(
-          400,
-          Outcome.BAD_REQUEST,
-          "expected apiVersion "
-              + expectedApiVersion
-              + ", got "
-              + (apiVersion == null ? "none" : truncate(apiVersion, 60)));
-    }
-  }
-
-  private static StreamConstraintsException limitExceeded(Throwable e) {
-    // Deserializers wrap the parser's limit error in a mapping exception.
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof StreamConstraintsException limit) {
-        return limit;
-      }
-    }
-    return null;
-  }
-
-  private static String oneLine(JsonProcessingException e) {
-    String message = e.getOriginalMessage();
-    if (message == null) {
-      return e.getClass().getSimpleName();
-    }
-    int newline = message.indexOf('\n');
-    return truncate(newline < 0 ? message : message.substring(0, newline), 200);
-  }
-
-  private static String describe(Throwable e) {
-    String message = e.getMessage();
-    String text = message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
-    return text.replace('\n', ' ').replace('\r', ' ');
-  }
-
-  private static String truncate(String text, int max) {
-    return text.length() <= max ? text : text.substring(0, max - 3) + "...";
   }
 }

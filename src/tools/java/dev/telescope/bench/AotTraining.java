@@ -145,6 +145,9 @@ public final class AotTraining {
           .namespaces()
           .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
           .createOr(r -> r.update());
+      if (Boolean.getBoolean("aot.training.noCollector")) {
+        return stop(operator, cache);
+      }
       OpenTelemetryCollector collector = ScaleBench.collector(ns, "training", Mode.DEPLOYMENT);
       client.resource(collector).createOr(r -> r.update());
       boolean ready =
@@ -170,15 +173,24 @@ public final class AotTraining {
       if (!ready) {
         System.err.println("warning: the training collector did not become Ready; cache kept");
       }
-    } finally {
-      // SIGTERM: the operator shuts down and the JVM writes the cache on its way out.
-      operator.process.destroy();
-      if (!operator.process.waitFor(120, TimeUnit.SECONDS)) {
-        operator.process.destroyForcibly();
-      }
+    }
+    return stop(operator, cache);
+  }
+
+  private static Path stop(BenchSupport.Child operator, Path cache) throws InterruptedException {
+    // SIGTERM: the operator shuts down and the JVM writes the cache on its way out. Through the
+    // handle, not Process.destroy(), which also closes our end of the child's output: the JVM that
+    // assembles the cache inherits that output and would die of SIGPIPE on its first line.
+    operator.process.toHandle().destroy();
+    if (!operator.process.waitFor(120, TimeUnit.SECONDS)) {
+      operator.process.destroyForcibly();
     }
     if (!Files.isRegularFile(cache)) {
-      throw new IllegalStateException("no AOT cache was written:\n" + operator.tail());
+      throw new IllegalStateException(
+          "no AOT cache was written (exit code "
+              + (operator.process.isAlive() ? "none yet" : operator.process.exitValue())
+              + "):\n"
+              + operator.tail());
     }
     return cache;
   }
