@@ -345,12 +345,7 @@ public final class ReviewCodec {
     ReviewJson.checkEnvelope(
         "AdmissionReview", ADMISSION_API_VERSION, review.getKind(), review.getApiVersion());
     AdmissionRequest request = review.getRequest();
-    if (request == null) {
-      throw new ReviewRejection(400, Outcome.BAD_REQUEST, "AdmissionReview has no request");
-    }
-    if (request.getUid() == null || request.getUid().isBlank()) {
-      throw new ReviewRejection(400, Outcome.BAD_REQUEST, "AdmissionReview request has no uid");
-    }
+    ReviewJson.checkRequest("AdmissionReview", request, request == null ? null : request.getUid());
     AdmissionResponse response;
     Outcome outcome;
     try {
@@ -423,12 +418,7 @@ public final class ReviewCodec {
     ReviewJson.checkEnvelope(
         "ConversionReview", CONVERSION_API_VERSION, review.getKind(), review.getApiVersion());
     ConversionRequest request = review.getRequest();
-    if (request == null) {
-      throw new ReviewRejection(400, Outcome.BAD_REQUEST, "ConversionReview has no request");
-    }
-    if (request.getUid() == null || request.getUid().isBlank()) {
-      throw new ReviewRejection(400, Outcome.BAD_REQUEST, "ConversionReview request has no uid");
-    }
+    ReviewJson.checkRequest("ConversionReview", request, request == null ? null : request.getUid());
     ConversionResponse response;
     Outcome outcome;
     try {

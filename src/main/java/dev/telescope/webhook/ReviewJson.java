@@ -66,6 +66,16 @@ final class ReviewJson {
     }
   }
 
+  /** A review must carry a request, and the request a uid to answer with. */
+  static void checkRequest(String kind, Object request, String uid) throws ReviewRejection {
+    if (request == null) {
+      throw new ReviewRejection(400, Outcome.BAD_REQUEST, kind + " has no request");
+    }
+    if (uid == null || uid.isBlank()) {
+      throw new ReviewRejection(400, Outcome.BAD_REQUEST, kind + " request has no uid");
+    }
+  }
+
   static void checkEnvelope(
       String expectedKind, String expectedApiVersion, String kind, String apiVersion)
       throws ReviewRejection {
