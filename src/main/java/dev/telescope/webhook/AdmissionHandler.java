@@ -39,6 +39,21 @@ public interface AdmissionHandler {
      */
     AdmissionResponse handle(AdmissionRequest request, JsonNode object) throws Exception;
 
+    /**
+     * As {@link #handle(AdmissionRequest, JsonNode)}, with the HTTP request it came in (its query
+     * carries the API server's {@code timeout}); the codec calls this one.
+     *
+     * @param request the decoded request, without {@code object} and {@code oldObject}
+     * @param object {@code request.object} as sent; null when absent
+     * @param http the HTTP request (method, path, query, body)
+     * @return as {@link AdmissionHandler#handle(AdmissionRequest)}
+     * @throws Exception as {@link AdmissionHandler#handle(AdmissionRequest)}
+     */
+    default AdmissionResponse handle(AdmissionRequest request, JsonNode object, WebhookRequest http)
+        throws Exception {
+      return handle(request, object);
+    }
+
     @Override
     default AdmissionResponse handle(AdmissionRequest request) throws Exception {
       return handle(

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.telescope.tls.ReloadingKeyManager;
 import dev.telescope.tls.TestPki;
-import dev.telescope.webhook.WebhookServer.Outcome;
+import dev.telescope.webhook.ReviewCodec.Outcome;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;

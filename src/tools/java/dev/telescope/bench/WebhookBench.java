@@ -10,6 +10,7 @@ import dev.telescope.tls.KeyMaterialException;
 import dev.telescope.tls.PemKeyMaterial;
 import dev.telescope.tls.ReloadingKeyManager;
 import dev.telescope.webhook.PodAdmission;
+import dev.telescope.webhook.ReviewCodec;
 import dev.telescope.webhook.WebhookServer;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -164,6 +165,28 @@ public final class WebhookBench {
       server.start();
       port = server.port();
       stop = () -> server.stop(Duration.ZERO);
+    } else if (what.startsWith("netty")) {
+      // The transport candidate: "netty" with BoringSSL (netty-tcnative), "netty-jdk" with the
+      // JDK's TLS engine; the codec runs on a pool as large as the JDK server's.
+      pods = WebhookFixtures.podAdmission();
+      ReloadingKeyManager keys =
+          new ReloadingKeyManager(
+              PemKeyMaterial.load(certDir.resolve("tls.crt"), certDir.resolve("tls.key")));
+      ReviewCodec codec =
+          WebhookFixtures.routes(
+              new ReviewCodec(ReviewCodec.newObjectMapper(), WebhookServer.DEFAULT_MAX_BODY_BYTES),
+              pods);
+      codec.warmUp();
+      int threads = dev.telescope.settings.OperatorConfig.defaults().webhookThreads();
+      NettyWebhookTransport netty =
+          new NettyWebhookTransport(
+              codec,
+              keys,
+              Runtime.getRuntime().availableProcessors(),
+              Integer.getInteger("bench.netty.handlers", threads),
+              what.equals("netty"));
+      port = netty.start("127.0.0.1", 0);
+      stop = netty;
     } else if (what.equals("echo")) {
       HttpsServer echo = echoServer(ssl, 0);
       port = echo.getAddress().getPort();
@@ -195,6 +218,11 @@ public final class WebhookBench {
     System.out.flush();
     stop.close();
     System.exit(0);
+  }
+
+  /** The targets that run the real webhook (on either transport). */
+  static boolean isWebhook(String name) {
+    return name.equals("webhook") || name.startsWith("netty");
   }
 
   static SSLContext serverContext(Path certDir) throws KeyMaterialException {
@@ -270,13 +298,15 @@ public final class WebhookBench {
     Map<String, List<Load>> paced = new LinkedHashMap<>();
     Map<String, String> stats = new LinkedHashMap<>();
     Map<String, Integer> responseBytes = new LinkedHashMap<>();
+    Map<String, Long> rssKib = new LinkedHashMap<>();
     List<Target> targets = new ArrayList<>();
     try {
       byte[] webhookAnswer = null;
       for (String name : s.targets()) {
         Target t =
             switch (name) {
-              case "webhook", "echo" -> JvmTarget.start(name, certDir, shipped);
+              case "webhook", "echo", "netty", "netty-jdk" ->
+                  JvmTarget.start(name, certDir, shipped);
               case "nginx" -> {
                 if (webhookAnswer == null) {
                   webhookAnswer = sanity(client, "webhook-probe", -1, body, null);
@@ -321,6 +351,9 @@ public final class WebhookBench {
               problems.add(t.name() + " c=" + c + ": " + l.errors() + " errors");
             }
             results.computeIfAbsent(t.name(), k -> new ArrayList<>()).add(l);
+            if (!t.name().equals("nginx")) {
+              rssKib.merge(t.name(), BenchSupport.rssKib(t.pid()), Math::max);
+            }
           }
           if (s.pacedRate() > 0 && !s.javaDriver()) {
             // The same offered load for every server: latency at a rate all of them sustain,
@@ -368,7 +401,47 @@ public final class WebhookBench {
     }
     out.print(
         report(s, shipped, machine, results, paced, stats, responseBytes, body.length, problems));
+    out.print(transports(s, results, rssKib));
     return problems.isEmpty() ? 0 : 1;
+  }
+
+  /**
+   * Every webhook transport against nginx of the same run (the issue's two ratios), with the
+   * largest RSS the server process reached right after a run at the throughput connection count.
+   */
+  static String transports(
+      Settings s, Map<String, List<Load>> results, Map<String, Long> rssKib) {
+    List<Load> nginx = results.get("nginx");
+    if (nginx == null) {
+      return "";
+    }
+    Load nLat = median(nginx, s.latencyConnections());
+    Load nTput = median(nginx, s.throughputConnections());
+    StringBuilder b = new StringBuilder();
+    b.append("\nTransports against nginx (same run; medians of the rounds):\n\n")
+        .append("| server | req/s at ")
+        .append(s.throughputConnections())
+        .append(" | × nginx (goal ≥ 0.5) | p99 at ")
+        .append(s.latencyConnections())
+        .append(" | × nginx (goal ≤ 1.5) | max RSS under load |\n|---|---:|---:|---:|---:|---:|\n");
+    results.forEach(
+        (name, loads) -> {
+          Load lat = median(loads, s.latencyConnections());
+          Load tput = median(loads, s.throughputConnections());
+          b.append(
+              String.format(
+                  Locale.ROOT,
+                  "| %s | %.0f | %.2f× | %s | %.2f× | %s |%n",
+                  name,
+                  tput.throughput(),
+                  tput.throughput() / nTput.throughput(),
+                  BenchSupport.ms(lat.p99Micros()),
+                  lat.p99Micros() / nLat.p99Micros(),
+                  rssKib.containsKey(name)
+                      ? String.format(Locale.ROOT, "%.1f MiB", rssKib.get(name) / 1024.0)
+                      : "n/a"));
+        });
+    return b.toString();
   }
 
   private static long statValue(String stats, String key) {
@@ -563,7 +636,7 @@ public final class WebhookBench {
     if (response.statusCode() != 200) {
       throw new IllegalStateException(name + " answered HTTP " + response.statusCode());
     }
-    if (name.equals("webhook")) {
+    if (isWebhook(name)) {
       String problem = patchProblem(response.body());
       if (problem != null) {
         throw new IllegalStateException("the webhook's answer is not an injection: " + problem);

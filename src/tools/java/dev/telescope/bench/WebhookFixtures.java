@@ -8,6 +8,7 @@ import dev.telescope.webhook.CollectorLookup;
 import dev.telescope.webhook.PodAdmission;
 import dev.telescope.webhook.SidecarEvents;
 import dev.telescope.webhook.SidecarInjector;
+import dev.telescope.webhook.ReviewCodec;
 import dev.telescope.webhook.WebhookServer;
 import io.fabric8.kubernetes.api.model.GroupVersionKind;
 import io.fabric8.kubernetes.api.model.GroupVersionResource;
@@ -336,18 +337,23 @@ public final class WebhookFixtures {
    */
   static WebhookServer webhookServer(SSLContext ssl, PodAdmission pods, int port) {
     OperatorConfig cfg = OperatorConfig.defaults();
-    CollectorAdmission collectors = new CollectorAdmission(cfg);
     WebhookServer server =
         new WebhookServer(
             WebhookServer.Options.defaults()
                 .withAddress("127.0.0.1", port)
                 .withThreads(cfg.webhookThreads(), 1024),
             ssl);
-    server
-        .addAdmissionRoute(POD_PATH, pods, true)
-        .addAdmissionRoute(CollectorAdmission.MUTATE_PATH, collectors::mutate, false)
-        .addAdmissionRoute(CollectorAdmission.VALIDATE_PATH, collectors::validate, false)
-        .addConversionRoute(CollectorAdmission.CONVERT_PATH, collectors::convert);
+    routes(server.codec(), pods);
     return server;
+  }
+
+  /** The routes {@code telescope webhook} serves, on any transport's codec. */
+  static ReviewCodec routes(ReviewCodec codec, PodAdmission pods) {
+    CollectorAdmission collectors = new CollectorAdmission(OperatorConfig.defaults());
+    codec.addAdmissionRoute(POD_PATH, pods, true);
+    codec.addAdmissionRoute(CollectorAdmission.MUTATE_PATH, collectors::mutate, false);
+    codec.addAdmissionRoute(CollectorAdmission.VALIDATE_PATH, collectors::validate, false);
+    codec.addConversionRoute(CollectorAdmission.CONVERT_PATH, collectors::convert);
+    return codec;
   }
 }
