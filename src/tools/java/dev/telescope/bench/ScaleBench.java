@@ -546,7 +546,7 @@ public final class ScaleBench {
     return String.format(Locale.ROOT, "team-%03d", i);
   }
 
-  static OpenTelemetryCollector collector(String namespace, String name, Mode mode) {
+  public static OpenTelemetryCollector collector(String namespace, String name, Mode mode) {
     // An agent enriches with pod metadata, which needs cluster RBAC: a ClusterRole and Binding.
     String agentProcessors =
         mode == Mode.DAEMONSET
