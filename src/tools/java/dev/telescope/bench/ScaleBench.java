@@ -58,7 +58,10 @@ public final class ScaleBench {
       Path deploy,
       boolean inProcessMock,
       boolean restart,
-      boolean cds) {
+      boolean cds,
+      int parallel,
+      boolean webhook,
+      Path webhookDeploy) {
 
     static Settings parse(List<String> args) {
       BenchSupport.Options o = new BenchSupport.Options(args);
@@ -73,7 +76,10 @@ public final class ScaleBench {
               Path.of(o.get("deploy", "deploy/base/operator.yaml")),
               Boolean.parseBoolean(o.get("in-process-mock", "false")),
               Boolean.parseBoolean(o.get("restart", "true")),
-              Boolean.parseBoolean(o.get("cds", "false")));
+              Boolean.parseBoolean(o.get("cds", "false")),
+              o.integer("parallel", 16),
+              Boolean.parseBoolean(o.get("webhook", "true")),
+              Path.of(o.get("webhook-deploy", "deploy/base/webhook.yaml")));
       o.checkAllRead();
       return s;
     }
@@ -105,7 +111,10 @@ public final class ScaleBench {
       long foreignWrites,
       double restartReadySeconds,
       double restartReconciledSeconds,
-      long restartWrites) {}
+      long restartWrites,
+      AdmissionBurst.Figures burst,
+      long peakRssKib,
+      long webhookRssKib) {}
 
   public static void main(String[] args) throws Exception {
     List<String> list = Arrays.asList(args);
@@ -114,7 +123,8 @@ public final class ScaleBench {
           "usage: ScaleBench [--collectors=1000] [--namespaces=100] [--foreign=10000]"
               + " [--resync-seconds=20] [--timeout-seconds=300] [--jar=target/telescope.jar]"
               + " [--deploy=deploy/base/operator.yaml] [--in-process-mock=false] [--restart=true]"
-              + " [--cds=false]");
+              + " [--cds=false] [--parallel=16] [--webhook=true]"
+              + " [--webhook-deploy=deploy/base/webhook.yaml]");
       return;
     }
     Settings s = Settings.parse(list);
@@ -132,6 +142,9 @@ public final class ScaleBench {
 
     Map<String, Long> writes();
 
+    /** Per kind: objects stored, mean JSON bytes, mean managedFields bytes (one line each). */
+    String sizes();
+
     @Override
     void close();
   }
@@ -141,7 +154,12 @@ public final class ScaleBench {
     BenchSupport.Shipped shipped = BenchSupport.shipped(s.deploy());
     HttpClient http = HttpClient.newHttpClient();
     try (Api api = startApi(s.inProcessMock());
-        KubernetesClient client = driverClient(api.port())) {
+        KubernetesClient client = driverClient(api.port());
+        AdmissionBurst.Webhook webhook =
+            s.webhook()
+                ? AdmissionBurst.Webhook.start(
+                    s.jar(), BenchSupport.shipped(s.webhookDeploy()), api.port(), http, log)
+                : AdmissionBurst.Webhook.none()) {
       log.accept("mock API server on 127.0.0.1:" + api.port());
       if (s.cds()) {
         // Recorded before the clock starts, as it is when the image is built.
@@ -156,7 +174,7 @@ public final class ScaleBench {
         startup = awaitReady(operator, http, healthPort, Duration.ofSeconds(120)) - t0;
         startup /= 1e9;
         log.accept(String.format(Locale.ROOT, "operator ready after %.2f s", startup));
-        result = measure(s, client, api, operator, http, healthPort, startup, log);
+        result = measure(s, client, api, operator, http, healthPort, startup, log, webhook);
       } finally {
         operator.close();
       }
@@ -165,6 +183,7 @@ public final class ScaleBench {
         finalResult = restart(s, shipped, client, api, http, result, log);
       }
       report.accept(report(s, shipped, machine, finalResult));
+      report.accept(sizesReport(api.sizes()));
       return finalResult;
     }
   }
@@ -177,9 +196,26 @@ public final class ScaleBench {
       HttpClient http,
       int healthPort,
       double startup,
-      Consumer<String> log)
+      Consumer<String> log,
+      AdmissionBurst.Webhook webhook)
       throws Exception {
     String metricsUrl = "http://127.0.0.1:" + healthPort + "/metrics";
+    java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong();
+    Thread sampler =
+        new Thread(
+            () -> {
+              while (!Thread.currentThread().isInterrupted() && operator.process.isAlive()) {
+                peak.accumulateAndGet(BenchSupport.rssKib(operator.pid()), Math::max);
+                try {
+                  Thread.sleep(200);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "rss-sampler");
+    sampler.setDaemon(true);
+    sampler.start();
     try (Convergence watch = new Convergence(client)) {
       long writesBefore = operatorWrites(api.writes());
       Map<String, Long> byKindBefore = operatorWritesByKind(api.writes());
@@ -189,14 +225,19 @@ public final class ScaleBench {
       long operatorCpu = BenchSupport.cpuMicros(operator.pid());
       long apiCpu = BenchSupport.cpuMicros(api.pid());
       long start = System.nanoTime();
-      createCollectors(client, s);
+      createNamespaces(client, s);
+      AdmissionBurst.Figures figures =
+          AdmissionBurst.create(client, collectors(s), s.parallel(), webhook.https(), webhook.url());
       log.accept(
           String.format(
               Locale.ROOT,
-              "created %d collectors in %d namespaces in %.1f s",
+              "created %d collectors in %d namespaces, %d at a time%s: %s",
               s.collectors(),
               s.namespaces(),
-              (System.nanoTime() - start) / 1e9));
+              s.parallel(),
+              webhook.url() == null ? "" : " through the CR webhooks",
+              figures.describe()));
+      figures.refusals().stream().limit(10).forEach(r -> log.accept("refused: " + r));
       int converged = watch.await(s.collectors(), s.timeout(), log);
       double convergeSeconds = (System.nanoTime() - start) / 1e9;
       operatorCpu = BenchSupport.cpuMicros(operator.pid()) - operatorCpu;
@@ -256,6 +297,13 @@ public final class ScaleBench {
       long foreignWrites = operatorWrites(api.writes()) - foreignBefore;
       Memory withForeign = memory(operator.pid(), http, metricsUrl);
       log.accept("memory with foreign objects: " + withForeign.describe());
+      sampler.interrupt();
+      log.accept(
+          String.format(
+              Locale.ROOT,
+              "operator RSS peak %.1f MiB; webhook RSS %.1f MiB",
+              peak.get() / 1024.0,
+              webhook.rssKib() / 1024.0));
       return new Result(
           startup,
           converged == s.collectors() ? convergeSeconds : -1,
@@ -269,7 +317,10 @@ public final class ScaleBench {
           foreignWrites,
           -1,
           -1,
-          -1);
+          -1,
+          figures,
+          peak.get(),
+          webhook.rssKib());
     }
   }
 
@@ -328,7 +379,10 @@ public final class ScaleBench {
           r.foreignWrites(),
           ready,
           reconciled,
-          writes);
+          writes,
+          r.burst(),
+          r.peakRssKib(),
+          r.webhookRssKib());
     }
   }
 
@@ -351,6 +405,11 @@ public final class ScaleBench {
         @Override
         public Map<String, Long> writes() {
           return server.writes();
+        }
+
+        @Override
+        public String sizes() {
+          return server.sizes();
         }
 
         @Override
@@ -401,6 +460,13 @@ public final class ScaleBench {
           }
         }
         return out;
+      }
+
+      @Override
+      public String sizes() {
+        return BenchSupport.get(http, "http://127.0.0.1:" + statsPort + "/sizes")
+            .map(HttpResponse::body)
+            .orElse("");
       }
 
       @Override
@@ -630,7 +696,7 @@ public final class ScaleBench {
     return Serialization.unmarshal(yaml, OpenTelemetryCollector.class);
   }
 
-  private static void createCollectors(KubernetesClient client, Settings s) throws Exception {
+  private static void createNamespaces(KubernetesClient client, Settings s) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(16);
     try {
       List<Future<?>> done = new ArrayList<>();
@@ -652,19 +718,20 @@ public final class ScaleBench {
       for (Future<?> f : done) {
         f.get();
       }
-      done.clear();
-      for (int i = 0; i < s.collectors(); i++) {
-        String ns = namespace(i % s.namespaces());
-        String name = "otel-" + i / s.namespaces();
-        Mode mode = mode(i / s.namespaces());
-        done.add(pool.submit(() -> client.resource(collector(ns, name, mode)).create()));
-      }
-      for (Future<?> f : done) {
-        f.get();
-      }
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /** The collectors of a run, spread over the namespaces. */
+  static List<OpenTelemetryCollector> collectors(Settings s) {
+    List<OpenTelemetryCollector> out = new ArrayList<>();
+    for (int i = 0; i < s.collectors(); i++) {
+      out.add(
+          collector(
+              namespace(i % s.namespaces()), "otel-" + i / s.namespaces(), mode(i / s.namespaces())));
+    }
+    return out;
   }
 
   private static void createForeign(KubernetesClient client, Settings s) throws Exception {
@@ -884,6 +951,11 @@ public final class ScaleBench {
     String histogram =
         BenchSupport.run(Duration.ofSeconds(60), jcmd, Long.toString(pid), "GC.class_histogram");
     long live = 0;
+    if (System.getenv("BENCH_HISTOGRAM") != null) {
+      // The top of the histogram, to see what the caches hold.
+      System.err.println(
+          String.join("\n", histogram.lines().limit(25).toList()));
+    }
     for (String line : histogram.split("\n")) {
       String t = line.trim();
       if (t.startsWith("Total")) {
@@ -902,6 +974,30 @@ public final class ScaleBench {
   }
 
   // ---------------------------------------------------------------- report
+
+  /** The stored objects' sizes as a Markdown table: the mock's answers are real-sized. */
+  static String sizesReport(String sizes) {
+    StringBuilder b = new StringBuilder();
+    b.append("\nObjects as the mock API server stores and returns them (mean JSON size):\n\n");
+    b.append("| kind | objects | JSON bytes | of which managedFields |\n|---|---:|---:|---:|\n");
+    for (String line : sizes.split("\n")) {
+      String[] f = line.trim().split(" ");
+      if (f.length == 4) {
+        long total = Long.parseLong(f[2]);
+        long mf = Long.parseLong(f[3]);
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %s | %d | %d (%.0f %%) |%n",
+                f[0],
+                f[1],
+                total,
+                mf,
+                total == 0 ? 0.0 : 100.0 * mf / total));
+      }
+    }
+    return b.toString();
+  }
 
   static String report(Settings s, BenchSupport.Shipped shipped, String machine, Result r) {
     StringBuilder b = new StringBuilder();
@@ -959,12 +1055,50 @@ public final class ScaleBench {
             r.steadyWrites() + " (" + r.steadyReconciles() + " reconciles)",
             "0",
             r.steadyWrites() == 0));
+    if (r.burst() != null) {
+      b.append(
+          BenchSupport.targetRow(
+              s.collectors()
+                  + " creates, "
+                  + s.parallel()
+                  + " at a time"
+                  + (s.webhook() ? " through the CR webhooks (defaulting + validation, TLS)" : "")
+                  + ", while the operator converges: refused",
+              Integer.toString(r.burst().refused()),
+              "0",
+              r.burst().refused() == 0));
+      b.append(
+          BenchSupport.targetRow(
+              "admission latency during that burst: p50 / p99 / max",
+              String.format(
+                  Locale.ROOT,
+                  "%.1f / %.1f / %.1f ms",
+                  r.burst().p50Ms(),
+                  r.burst().p99Ms(),
+                  r.burst().maxMs()),
+              "< 10 s (API server timeout)",
+              r.burst().maxMs() < AdmissionBurst.WEBHOOK_TIMEOUT.toMillis()));
+    }
+    b.append(
+        BenchSupport.targetRow(
+            "operator RSS peak from the creates to the end of the steady state",
+            String.format(Locale.ROOT, "%.1f MiB", r.peakRssKib() / 1024.0),
+            "≤ 256 MiB",
+            r.peakRssKib() <= 256 * 1024));
+    if (r.webhookRssKib() > 0) {
+      b.append(
+          BenchSupport.targetRow(
+              "webhook RSS after the burst",
+              String.format(Locale.ROOT, "%.1f MiB", r.webhookRssKib() / 1024.0),
+              "≤ 256 MiB",
+              r.webhookRssKib() <= 256 * 1024));
+    }
     b.append(
         BenchSupport.targetRow(
             "operator memory at " + s.collectors() + " collectors",
             r.atCollectors().describe(),
-            "",
-            null));
+            "live heap ≤ 60 MiB",
+            r.atCollectors().heapUsedBytes() <= 60L * 1024 * 1024));
     b.append(
         BenchSupport.targetRow(
             "operator memory with " + 2 * s.foreign() + " foreign objects added",
