@@ -76,7 +76,7 @@ final class AdmissionBurst {
     static Webhook start(
         Path jar,
         BenchSupport.Shipped shipped,
-        int apiPort,
+        RealCluster.Connection connection,
         HttpClient http,
         java.util.function.Consumer<String> log)
         throws Exception {
@@ -85,7 +85,7 @@ final class AdmissionBurst {
       int port = BenchSupport.freePort();
       int healthPort = BenchSupport.freePort();
       long t0 = System.nanoTime();
-      BenchSupport.Child child = startWebhook(jar, shipped, apiPort, certDir, port, healthPort);
+      BenchSupport.Child child = startWebhook(jar, shipped, connection, certDir, port, healthPort);
       boolean ready =
           BenchSupport.poll(
               Duration.ofSeconds(120),
@@ -128,14 +128,15 @@ final class AdmissionBurst {
 
   /** The webhook process as deploy/ runs it, serving the given certificate. */
   static BenchSupport.Child startWebhook(
-      Path jar, BenchSupport.Shipped shipped, int apiPort, Path certDir, int port, int healthPort) {
+      Path jar,
+      BenchSupport.Shipped shipped,
+      RealCluster.Connection connection,
+      Path certDir,
+      int port,
+      int healthPort) {
     List<String> command = new ArrayList<>();
     command.add(BenchSupport.javaBinary());
     command.add(shipped.maxRamFlag());
-    command.add("-Dkubernetes.master=http://127.0.0.1:" + apiPort);
-    command.add("-Dkubernetes.auth.tryKubeConfig=false");
-    command.add("-Dkubernetes.auth.tryServiceAccount=false");
-    command.add("-Dkubernetes.auth.token=bench");
     if (Files.isRegularFile(jar)) {
       command.add("-jar");
       command.add(jar.toString());
@@ -154,7 +155,7 @@ final class AdmissionBurst {
     pb.environment().putAll(shipped.env());
     pb.environment().put("POD_NAMESPACE", "telescope-system");
     pb.environment().put("POD_NAME", "telescope-webhook-bench");
-    pb.environment().remove("KUBECONFIG");
+    RealCluster.connect(connection, command, pb);
     return new BenchSupport.Child("webhook", pb, false);
   }
 

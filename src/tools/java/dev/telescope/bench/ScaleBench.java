@@ -61,15 +61,18 @@ public final class ScaleBench {
       boolean cds,
       int parallel,
       boolean webhook,
-      Path webhookDeploy) {
+      Path webhookDeploy,
+      Path kubeconfig) {
 
     static Settings parse(List<String> args) {
       BenchSupport.Options o = new BenchSupport.Options(args);
+      String kubeconfig = o.get("kubeconfig", "");
       Settings s =
           new Settings(
               o.integer("collectors", 1000),
               o.integer("namespaces", 100),
-              o.integer("foreign", 10000),
+              // Tens of thousands of pods are no load to put on a real cluster by default.
+              o.integer("foreign", kubeconfig.isEmpty() ? 10000 : 0),
               Duration.ofSeconds(o.integer("resync-seconds", 20)),
               Duration.ofSeconds(o.integer("timeout-seconds", 300)),
               Path.of(o.get("jar", "target/telescope.jar")),
@@ -79,9 +82,24 @@ public final class ScaleBench {
               Boolean.parseBoolean(o.get("cds", "false")),
               o.integer("parallel", 16),
               Boolean.parseBoolean(o.get("webhook", "true")),
-              Path.of(o.get("webhook-deploy", "deploy/base/webhook.yaml")));
+              Path.of(o.get("webhook-deploy", "deploy/base/webhook.yaml")),
+              kubeconfig.isEmpty() ? null : Path.of(kubeconfig));
       o.checkAllRead();
       return s;
+    }
+  }
+
+  /** Deletes what a run created in a real cluster (nothing to do on the mock). */
+  record Cleanup(KubernetesClient real, Settings s, Consumer<String> log) implements AutoCloseable {
+    @Override
+    public void close() {
+      if (real != null) {
+        java.util.Set<String> namespaces = new java.util.TreeSet<>();
+        for (int n = 0; n < s.namespaces(); n++) {
+          namespaces.add(namespace(n));
+        }
+        RealCluster.cleanup(real, namespaces, log);
+      }
     }
   }
 
@@ -124,7 +142,7 @@ public final class ScaleBench {
               + " [--resync-seconds=20] [--timeout-seconds=300] [--jar=target/telescope.jar]"
               + " [--deploy=deploy/base/operator.yaml] [--in-process-mock=false] [--restart=true]"
               + " [--cds=false] [--parallel=16] [--webhook=true]"
-              + " [--webhook-deploy=deploy/base/webhook.yaml]");
+              + " [--webhook-deploy=deploy/base/webhook.yaml] [--kubeconfig=<file>]");
       return;
     }
     Settings s = Settings.parse(list);
@@ -135,7 +153,7 @@ public final class ScaleBench {
   }
 
   /** The mock API server, in this JVM or a child one. */
-  private interface Api extends AutoCloseable {
+  interface Api extends AutoCloseable {
     int port();
 
     long pid();
@@ -153,14 +171,24 @@ public final class ScaleBench {
     String machine = BenchSupport.machine();
     BenchSupport.Shipped shipped = BenchSupport.shipped(s.deploy());
     HttpClient http = HttpClient.newHttpClient();
-    try (Api api = startApi(s.inProcessMock());
-        KubernetesClient client = driverClient(api.port());
+    KubernetesClient real = s.kubeconfig() == null ? null : RealCluster.driver(s.kubeconfig());
+    if (real != null) {
+      log.accept("real cluster at " + real.getMasterUrl() + " (" + s.kubeconfig() + ")");
+      RealCluster.ensureCrd(real);
+    }
+    try (Api api = real == null ? startApi(s.inProcessMock()) : new RealCluster.Api(real);
+        KubernetesClient client = real == null ? driverClient(api.port()) : real;
         AdmissionBurst.Webhook webhook =
             s.webhook()
                 ? AdmissionBurst.Webhook.start(
-                    s.jar(), BenchSupport.shipped(s.webhookDeploy()), api.port(), http, log)
-                : AdmissionBurst.Webhook.none()) {
-      log.accept("mock API server on 127.0.0.1:" + api.port());
+                    s.jar(),
+                    BenchSupport.shipped(s.webhookDeploy()),
+                    RealCluster.connection(s.kubeconfig(), api.port()),
+                    http,
+                    log)
+                : AdmissionBurst.Webhook.none();
+        Cleanup cleanup = new Cleanup(real, s, log)) {
+      log.accept(real == null ? "mock API server on 127.0.0.1:" + api.port() : "");
       if (s.cds()) {
         // Recorded before the clock starts, as it is when the image is built.
         classDataArchive(s.jar());
@@ -168,6 +196,9 @@ public final class ScaleBench {
       int healthPort = BenchSupport.freePort();
       long t0 = System.nanoTime();
       BenchSupport.Child operator = startOperator(s, shipped, api.port(), healthPort);
+      if (api instanceof RealCluster.Api r) {
+        r.operatorMetrics("http://127.0.0.1:" + healthPort + "/metrics");
+      }
       double startup;
       Result result;
       try {
@@ -282,6 +313,26 @@ public final class ScaleBench {
       Memory atCollectors = memory(operator.pid(), http, metricsUrl);
       log.accept("memory at " + s.collectors() + " collectors: " + atCollectors.describe());
 
+      if (s.foreign() == 0) {
+        sampler.interrupt();
+        return new Result(
+            startup,
+            converged == s.collectors() ? convergeSeconds : -1,
+            converged,
+            (double) created / s.collectors(),
+            byKind,
+            steadyWrites,
+            steadyReconciles,
+            atCollectors,
+            atCollectors,
+            0,
+            -1,
+            -1,
+            -1,
+            figures,
+            peak.get(),
+            webhook.rssKib());
+      }
       // Foreign objects: pods and ConfigMaps the operator must never cache.
       long foreignBefore = operatorWrites(api.writes());
       long f0 = System.nanoTime();
@@ -339,6 +390,9 @@ public final class ScaleBench {
     Map<String, Long> byKindBefore = operatorWritesByKind(api.writes());
     long t0 = System.nanoTime();
     try (BenchSupport.Child operator = startOperator(s, shipped, api.port(), healthPort)) {
+      if (api instanceof RealCluster.Api remote) {
+        remote.operatorMetrics("http://127.0.0.1:" + healthPort + "/metrics");
+      }
       double ready = (awaitReady(operator, http, healthPort, Duration.ofSeconds(120)) - t0) / 1e9;
       String metricsUrl = "http://127.0.0.1:" + healthPort + "/metrics";
       BenchSupport.poll(
@@ -502,13 +556,6 @@ public final class ScaleBench {
       command.add(
           "-XX:StartFlightRecording=filename=" + System.getenv("BENCH_JFR") + ",settings=profile");
     }
-    command.add("-Dkubernetes.master=http://127.0.0.1:" + apiPort);
-    command.add("-Dkubernetes.auth.tryKubeConfig=false");
-    command.add("-Dkubernetes.auth.tryServiceAccount=false");
-    command.add("-Dkubernetes.trust.certificates=true");
-    // In a cluster the client has a service-account token; without any, fabric8 re-reads its whole
-    // configuration before every request, which would distort the figures.
-    command.add("-Dkubernetes.auth.token=bench");
     if (Files.isRegularFile(s.jar())) {
       command.add("-jar");
       command.add(s.jar().toString());
@@ -526,7 +573,7 @@ public final class ScaleBench {
     pb.environment().putAll(shipped.env());
     pb.environment().put("POD_NAMESPACE", "telescope-system");
     pb.environment().put("POD_NAME", "telescope-operator-bench");
-    pb.environment().remove("KUBECONFIG");
+    RealCluster.connect(RealCluster.connection(s.kubeconfig(), apiPort), command, pb);
     return new BenchSupport.Child("operator", pb, false);
   }
 
