@@ -46,8 +46,16 @@ class ScaleBenchTest {
     assertThat(r.foreignWrites()).isZero();
     assertThat(r.restartWrites()).as("writes after a restart").isZero();
     assertThat(r.withForeign().rssKib()).isPositive();
+    // Created 16 at a time through the CR webhooks (a separate process, over TLS): none refused.
+    assertThat(r.burst().refused()).as(String.valueOf(r.burst().refusals())).isZero();
+    assertThat(r.burst().created()).isEqualTo(20);
+    assertThat(r.peakRssKib()).isPositive();
+    assertThat(r.webhookRssKib()).isPositive();
     assertThat(report.toString())
         .contains("| writes during 2 full resyncs at steady state | 0 ")
-        .contains("start-up to ready");
+        .contains("start-up to ready")
+        // The mock answered with real-sized objects: managed fields on every kind we own.
+        .containsPattern("\\| Deployment \\| \\d+ \\| \\d+ \\| \\d+ \\(4\\d %\\) \\|")
+        .containsPattern("\\| Service \\| \\d+ \\| \\d+ \\| \\d+ \\([34]\\d %\\) \\|");
   }
 }

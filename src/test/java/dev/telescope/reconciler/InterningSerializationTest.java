@@ -54,4 +54,26 @@ class InterningSerializationTest {
     assertThat(s.getSpec().getPorts().get(0).getTargetPort().getIntVal()).isEqualTo(4317);
     assertThat(serialization.unmarshal(serialization.asJson(s), Service.class)).isEqualTo(s);
   }
+
+  @Test
+  void managedFieldsAreNotDecodedAndEmptyPropertyMapsAreShared() throws Exception {
+    String json =
+        java.nio.file.Files.readString(RealServerObjectsTest.fixtures().resolve("deployment.json"));
+    var d = serialization.unmarshal(json, io.fabric8.kubernetes.api.model.apps.Deployment.class);
+    assertThat(d.getMetadata().getManagedFields()).isNullOrEmpty();
+    var container = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getAdditionalProperties()).isEmpty();
+    assertThat(container.getAdditionalProperties())
+        .isSameAs(d.getMetadata().getAdditionalProperties());
+    // Everything else is still there, and the object still works as a model object.
+    var plain =
+        new KubernetesSerialization()
+            .unmarshal(json, io.fabric8.kubernetes.api.model.apps.Deployment.class);
+    plain.getMetadata().setManagedFields(new java.util.ArrayList<>());
+    assertThat(d).isEqualTo(plain);
+    var copy = new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder(d).build();
+    copy.getMetadata().getAdditionalProperties().put("x", 1);
+    assertThat(serialization.asJson(d)).doesNotContain("managedFields");
+    assertThat(serialization.unmarshal(serialization.asJson(d), d.getClass())).isEqualTo(d);
+  }
 }

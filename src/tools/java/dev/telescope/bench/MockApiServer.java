@@ -39,7 +39,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Prints {@code API_PORT n} and {@code STATS_PORT m}; {@code GET http://127.0.0.1:m/writes}
  * answers one line per {@code <client> <METHOD> <resource>} with its count, where the client is
  * {@code driver} for requests whose User-Agent contains {@value #DRIVER_AGENT} and {@code operator}
- * for everything else. Runs until stdin closes.
+ * for everything else. Runs until stdin closes. Objects are stored as a real API server would
+ * return them ({@link RealServerShapes}) unless the second argument is {@code --as-sent}.
  */
 public final class MockApiServer implements AutoCloseable {
   /** The User-Agent a benchmark driver sets so its own writes are told apart. */
@@ -47,7 +48,7 @@ public final class MockApiServer implements AutoCloseable {
 
   private final KubernetesMockServer server;
   private final HttpServer stats;
-  private final CountingDispatcher dispatcher = new CountingDispatcher();
+  private final CountingDispatcher dispatcher;
   private final Thread drainer;
 
   /**
@@ -61,8 +62,10 @@ public final class MockApiServer implements AutoCloseable {
   static final class CountingDispatcher extends KubernetesCrudDispatcher {
     final Map<String, LongAdder> writes = new ConcurrentHashMap<>();
     private final NameIndexedMap store = new NameIndexedMap();
+    final RealServerShapes shapes;
 
-    CountingDispatcher() {
+    CountingDispatcher(RealServerShapes shapes) {
+      this.shapes = shapes;
       try {
         java.lang.reflect.Field field =
             io.fabric8.mockwebserver.crud.CrudDispatcher.class.getDeclaredField("map");
@@ -88,6 +91,29 @@ public final class MockApiServer implements AutoCloseable {
         }
       }
       return null;
+    }
+
+    @Override
+    public MockResponse handleCreate(RecordedRequest request) {
+      return super.handleCreate(realSized(request));
+    }
+
+    @Override
+    public MockResponse handleUpdate(RecordedRequest request) {
+      return super.handleUpdate(realSized(request));
+    }
+
+    /** The request with the body a real server would store: defaults and managed fields added. */
+    private RecordedRequest realSized(RecordedRequest request) {
+      // Reading the body consumes it: the request is always rebuilt.
+      String stored = shapes.enrich(request.getUtf8Body());
+      return new RecordedRequest(
+          request.getHttpVersion(),
+          request.method(),
+          request.getPath(),
+          request.getHeaders(),
+          new io.fabric8.mockwebserver.http.Buffer(
+              stored == null ? new byte[0] : stored.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Override
@@ -237,8 +263,19 @@ public final class MockApiServer implements AutoCloseable {
     return resource;
   }
 
-  /** Starts on loopback, with the CRD installed. */
+  /** Starts on loopback, with the CRD installed, answering with real-sized objects. */
   public MockApiServer(int port) throws IOException {
+    this(port, true);
+  }
+
+  /**
+   * Starts on loopback, with the CRD installed.
+   *
+   * @param realSized whether stored objects get what a real API server adds (defaults, status,
+   *     managed fields: see {@link RealServerShapes}); false stores them exactly as sent
+   */
+  public MockApiServer(int port, boolean realSized) throws IOException {
+    dispatcher = new CountingDispatcher(RealServerShapes.load(realSized));
     server =
         new KubernetesMockServer(
             new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
@@ -282,6 +319,19 @@ public final class MockApiServer implements AutoCloseable {
             }
           }
         });
+    stats.createContext(
+        "/sizes",
+        exchange -> {
+          try (exchange) {
+            byte[] body = dispatcher.shapes.sizes().getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
+            if (body.length > 0) {
+              try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+              }
+            }
+          }
+        });
     stats.start();
   }
 
@@ -293,6 +343,11 @@ public final class MockApiServer implements AutoCloseable {
   /** The port of the write counters. */
   public int statsPort() {
     return stats.getAddress().getPort();
+  }
+
+  /** Mean sizes of the objects stored, per kind (see {@link RealServerShapes#sizes()}). */
+  public String sizes() {
+    return dispatcher.shapes.sizes();
   }
 
   /** The counters as {@code "<client> <METHOD> <resource>" -> count}. */
@@ -311,7 +366,8 @@ public final class MockApiServer implements AutoCloseable {
 
   public static void main(String[] args) throws IOException {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
-    try (MockApiServer api = new MockApiServer(port)) {
+    boolean realSized = args.length < 2 || !args[1].equals("--as-sent");
+    try (MockApiServer api = new MockApiServer(port, realSized)) {
       System.out.println("API_PORT " + api.port());
       System.out.println("STATS_PORT " + api.statsPort());
       System.out.flush();

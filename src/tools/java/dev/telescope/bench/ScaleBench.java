@@ -58,7 +58,11 @@ public final class ScaleBench {
       Path deploy,
       boolean inProcessMock,
       boolean restart,
-      boolean cds) {
+      boolean cds,
+      int parallel,
+      boolean webhook,
+      Path webhookDeploy,
+      Path kubeconfig) {
 
     /** The settings, or null when {@code --help} printed the usage. */
     static Settings parse(List<String> args) {
@@ -66,28 +70,53 @@ public final class ScaleBench {
           new BenchSupport.Options("ScaleBench")
               .flag("collectors", 1000, "collectors created at once")
               .flag("namespaces", 100, "namespaces they are spread over")
-              .flag("foreign", 10000, "objects that are not the operator's")
+              .flag("foreign", -1, "objects that are not the operator's (default 10000; 0 on a real cluster)")
               .flag("resync-seconds", 20, "the operator's --resync-period")
               .flag("timeout-seconds", 300, "give up converging after this")
               .flag("jar", "target/telescope.jar", "the operator jar (class path if missing)")
               .flag("deploy", "deploy/base/operator.yaml", "JVM flags and limits as shipped")
               .flag("in-process-mock", false, "run the mock API server in this JVM")
               .flag("restart", true, "measure a restart too")
-              .flag("cds", false, "use a class-data-sharing archive");
+              .flag("cds", false, "use a class-data-sharing archive")
+              .flag("parallel", 16, "concurrent creates through the CR webhooks")
+              .flag("webhook", true, "run the webhook process and create through it")
+              .flag("webhook-deploy", "deploy/base/webhook.yaml", "the webhook's JVM flags and limits")
+              .flag("kubeconfig", "", "run against this real cluster instead of the mock");
       if (!o.parse(args)) {
         return null;
       }
+      String kubeconfig = o.get("kubeconfig");
+      int foreign = o.integer("foreign");
       return new Settings(
           o.integer("collectors"),
           o.integer("namespaces"),
-          o.integer("foreign"),
+          // Tens of thousands of pods are no load to put on a real cluster by default.
+          foreign >= 0 ? foreign : kubeconfig.isEmpty() ? 10000 : 0,
           Duration.ofSeconds(o.integer("resync-seconds")),
           Duration.ofSeconds(o.integer("timeout-seconds")),
           Path.of(o.get("jar")),
           Path.of(o.get("deploy")),
           o.bool("in-process-mock"),
           o.bool("restart"),
-          o.bool("cds"));
+          o.bool("cds"),
+          o.integer("parallel"),
+          o.bool("webhook"),
+          Path.of(o.get("webhook-deploy")),
+          kubeconfig.isEmpty() ? null : Path.of(kubeconfig));
+    }
+  }
+
+  /** Deletes what a run created in a real cluster (nothing to do on the mock). */
+  record Cleanup(KubernetesClient real, Settings s, Consumer<String> log) implements AutoCloseable {
+    @Override
+    public void close() {
+      if (real != null) {
+        java.util.Set<String> namespaces = new java.util.TreeSet<>();
+        for (int n = 0; n < s.namespaces(); n++) {
+          namespaces.add(namespace(n));
+        }
+        RealCluster.cleanup(real, namespaces, log);
+      }
     }
   }
 
@@ -117,7 +146,10 @@ public final class ScaleBench {
       long foreignWrites,
       double restartReadySeconds,
       double restartReconciledSeconds,
-      long restartWrites) {}
+      long restartWrites,
+      AdmissionBurst.Figures burst,
+      long peakRssKib,
+      long webhookRssKib) {}
 
   public static void main(String[] args) throws Exception {
     Settings s = Settings.parse(Arrays.asList(args));
@@ -131,12 +163,15 @@ public final class ScaleBench {
   }
 
   /** The mock API server, in this JVM or a child one. */
-  private interface Api extends AutoCloseable {
+  interface Api extends AutoCloseable {
     int port();
 
     long pid();
 
     Map<String, Long> writes();
+
+    /** Per kind: objects stored, mean JSON bytes, mean managedFields bytes (one line each). */
+    String sizes();
 
     @Override
     void close();
@@ -146,9 +181,24 @@ public final class ScaleBench {
     String machine = BenchSupport.machine();
     BenchSupport.Shipped shipped = BenchSupport.shipped(s.deploy());
     HttpClient http = HttpClient.newHttpClient();
-    try (Api api = startApi(s.inProcessMock());
-        KubernetesClient client = driverClient(api.port())) {
-      log.accept("mock API server on 127.0.0.1:" + api.port());
+    KubernetesClient real = s.kubeconfig() == null ? null : RealCluster.driver(s.kubeconfig());
+    if (real != null) {
+      log.accept("real cluster at " + real.getMasterUrl() + " (" + s.kubeconfig() + ")");
+      RealCluster.ensureCrd(real);
+    }
+    try (Api api = real == null ? startApi(s.inProcessMock()) : new RealCluster.Api(real);
+        KubernetesClient client = real == null ? driverClient(api.port()) : real;
+        AdmissionBurst.Webhook webhook =
+            s.webhook()
+                ? AdmissionBurst.Webhook.start(
+                    s.jar(),
+                    BenchSupport.shipped(s.webhookDeploy()),
+                    RealCluster.connection(s.kubeconfig(), api.port()),
+                    http,
+                    log)
+                : AdmissionBurst.Webhook.none();
+        Cleanup cleanup = new Cleanup(real, s, log)) {
+      log.accept(real == null ? "mock API server on 127.0.0.1:" + api.port() : "");
       if (s.cds()) {
         // Recorded before the clock starts, as it is when the image is built.
         classDataArchive(s.jar());
@@ -156,13 +206,16 @@ public final class ScaleBench {
       int healthPort = BenchSupport.freePort();
       long t0 = System.nanoTime();
       BenchSupport.Child operator = startOperator(s, shipped, api.port(), healthPort);
+      if (api instanceof RealCluster.Api r) {
+        r.operatorMetrics("http://127.0.0.1:" + healthPort + "/metrics");
+      }
       double startup;
       Result result;
       try {
         startup = awaitReady(operator, http, healthPort, Duration.ofSeconds(120)) - t0;
         startup /= 1e9;
         log.accept(String.format(Locale.ROOT, "operator ready after %.2f s", startup));
-        result = measure(s, client, api, operator, http, healthPort, startup, log);
+        result = measure(s, client, api, operator, http, healthPort, startup, log, webhook);
       } finally {
         operator.close();
       }
@@ -171,6 +224,7 @@ public final class ScaleBench {
         finalResult = restart(s, shipped, client, api, http, result, log);
       }
       report.accept(report(s, shipped, machine, finalResult));
+      report.accept(sizesReport(api.sizes()));
       return finalResult;
     }
   }
@@ -183,9 +237,26 @@ public final class ScaleBench {
       HttpClient http,
       int healthPort,
       double startup,
-      Consumer<String> log)
+      Consumer<String> log,
+      AdmissionBurst.Webhook webhook)
       throws Exception {
     String metricsUrl = "http://127.0.0.1:" + healthPort + "/metrics";
+    java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong();
+    Thread sampler =
+        new Thread(
+            () -> {
+              while (!Thread.currentThread().isInterrupted() && operator.process.isAlive()) {
+                peak.accumulateAndGet(BenchSupport.rssKib(operator.pid()), Math::max);
+                try {
+                  Thread.sleep(200);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "rss-sampler");
+    sampler.setDaemon(true);
+    sampler.start();
     try (Convergence watch = new Convergence(client)) {
       long writesBefore = operatorWrites(api.writes());
       Map<String, Long> byKindBefore = operatorWritesByKind(api.writes());
@@ -195,14 +266,19 @@ public final class ScaleBench {
       long operatorCpu = BenchSupport.cpuMicros(operator.pid());
       long apiCpu = BenchSupport.cpuMicros(api.pid());
       long start = System.nanoTime();
-      createCollectors(client, s);
+      createNamespaces(client, s);
+      AdmissionBurst.Figures figures =
+          AdmissionBurst.create(client, collectors(s), s.parallel(), webhook.https(), webhook.url());
       log.accept(
           String.format(
               Locale.ROOT,
-              "created %d collectors in %d namespaces in %.1f s",
+              "created %d collectors in %d namespaces, %d at a time%s: %s",
               s.collectors(),
               s.namespaces(),
-              (System.nanoTime() - start) / 1e9));
+              s.parallel(),
+              webhook.url() == null ? "" : " through the CR webhooks",
+              figures.describe()));
+      figures.refusals().stream().limit(10).forEach(r -> log.accept("refused: " + r));
       int converged = watch.await(s.collectors(), s.timeout(), log);
       double convergeSeconds = (System.nanoTime() - start) / 1e9;
       operatorCpu = BenchSupport.cpuMicros(operator.pid()) - operatorCpu;
@@ -247,6 +323,26 @@ public final class ScaleBench {
       Memory atCollectors = memory(operator.pid(), http, metricsUrl);
       log.accept("memory at " + s.collectors() + " collectors: " + atCollectors.describe());
 
+      if (s.foreign() == 0) {
+        sampler.interrupt();
+        return new Result(
+            startup,
+            converged == s.collectors() ? convergeSeconds : -1,
+            converged,
+            (double) created / s.collectors(),
+            byKind,
+            steadyWrites,
+            steadyReconciles,
+            atCollectors,
+            atCollectors,
+            0,
+            -1,
+            -1,
+            -1,
+            figures,
+            peak.get(),
+            webhook.rssKib());
+      }
       // Foreign objects: pods and ConfigMaps the operator must never cache.
       long foreignBefore = operatorWrites(api.writes());
       long f0 = System.nanoTime();
@@ -262,6 +358,13 @@ public final class ScaleBench {
       long foreignWrites = operatorWrites(api.writes()) - foreignBefore;
       Memory withForeign = memory(operator.pid(), http, metricsUrl);
       log.accept("memory with foreign objects: " + withForeign.describe());
+      sampler.interrupt();
+      log.accept(
+          String.format(
+              Locale.ROOT,
+              "operator RSS peak %.1f MiB; webhook RSS %.1f MiB",
+              peak.get() / 1024.0,
+              webhook.rssKib() / 1024.0));
       return new Result(
           startup,
           converged == s.collectors() ? convergeSeconds : -1,
@@ -275,7 +378,10 @@ public final class ScaleBench {
           foreignWrites,
           -1,
           -1,
-          -1);
+          -1,
+          figures,
+          peak.get(),
+          webhook.rssKib());
     }
   }
 
@@ -294,6 +400,9 @@ public final class ScaleBench {
     Map<String, Long> byKindBefore = operatorWritesByKind(api.writes());
     long t0 = System.nanoTime();
     try (BenchSupport.Child operator = startOperator(s, shipped, api.port(), healthPort)) {
+      if (api instanceof RealCluster.Api remote) {
+        remote.operatorMetrics("http://127.0.0.1:" + healthPort + "/metrics");
+      }
       double ready = (awaitReady(operator, http, healthPort, Duration.ofSeconds(120)) - t0) / 1e9;
       String metricsUrl = "http://127.0.0.1:" + healthPort + "/metrics";
       BenchSupport.poll(
@@ -334,7 +443,10 @@ public final class ScaleBench {
           r.foreignWrites(),
           ready,
           reconciled,
-          writes);
+          writes,
+          r.burst(),
+          r.peakRssKib(),
+          r.webhookRssKib());
     }
   }
 
@@ -357,6 +469,11 @@ public final class ScaleBench {
         @Override
         public Map<String, Long> writes() {
           return server.writes();
+        }
+
+        @Override
+        public String sizes() {
+          return server.sizes();
         }
 
         @Override
@@ -410,6 +527,13 @@ public final class ScaleBench {
       }
 
       @Override
+      public String sizes() {
+        return BenchSupport.get(http, "http://127.0.0.1:" + statsPort + "/sizes")
+            .map(HttpResponse::body)
+            .orElse("");
+      }
+
+      @Override
       public void close() {
         try {
           child.process.getOutputStream().close();
@@ -442,13 +566,6 @@ public final class ScaleBench {
       command.add(
           "-XX:StartFlightRecording=filename=" + System.getenv("BENCH_JFR") + ",settings=profile");
     }
-    command.add("-Dkubernetes.master=http://127.0.0.1:" + apiPort);
-    command.add("-Dkubernetes.auth.tryKubeConfig=false");
-    command.add("-Dkubernetes.auth.tryServiceAccount=false");
-    command.add("-Dkubernetes.trust.certificates=true");
-    // In a cluster the client has a service-account token; without any, fabric8 re-reads its whole
-    // configuration before every request, which would distort the figures.
-    command.add("-Dkubernetes.auth.token=bench");
     if (Files.isRegularFile(s.jar())) {
       command.add("-jar");
       command.add(s.jar().toString());
@@ -466,7 +583,7 @@ public final class ScaleBench {
     pb.environment().putAll(shipped.env());
     pb.environment().put("POD_NAMESPACE", "telescope-system");
     pb.environment().put("POD_NAME", "telescope-operator-bench");
-    pb.environment().remove("KUBECONFIG");
+    RealCluster.connect(RealCluster.connection(s.kubeconfig(), apiPort), command, pb);
     return new BenchSupport.Child("operator", pb, false);
   }
 
@@ -552,7 +669,7 @@ public final class ScaleBench {
     return String.format(Locale.ROOT, "team-%03d", i);
   }
 
-  static OpenTelemetryCollector collector(String namespace, String name, Mode mode) {
+  public static OpenTelemetryCollector collector(String namespace, String name, Mode mode) {
     // An agent enriches with pod metadata, which needs cluster RBAC: a ClusterRole and Binding.
     String agentProcessors =
         mode == Mode.DAEMONSET
@@ -636,7 +753,7 @@ public final class ScaleBench {
     return Serialization.unmarshal(yaml, OpenTelemetryCollector.class);
   }
 
-  private static void createCollectors(KubernetesClient client, Settings s) throws Exception {
+  private static void createNamespaces(KubernetesClient client, Settings s) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(16);
     try {
       List<Future<?>> done = new ArrayList<>();
@@ -658,19 +775,20 @@ public final class ScaleBench {
       for (Future<?> f : done) {
         f.get();
       }
-      done.clear();
-      for (int i = 0; i < s.collectors(); i++) {
-        String ns = namespace(i % s.namespaces());
-        String name = "otel-" + i / s.namespaces();
-        Mode mode = mode(i / s.namespaces());
-        done.add(pool.submit(() -> client.resource(collector(ns, name, mode)).create()));
-      }
-      for (Future<?> f : done) {
-        f.get();
-      }
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /** The collectors of a run, spread over the namespaces. */
+  static List<OpenTelemetryCollector> collectors(Settings s) {
+    List<OpenTelemetryCollector> out = new ArrayList<>();
+    for (int i = 0; i < s.collectors(); i++) {
+      out.add(
+          collector(
+              namespace(i % s.namespaces()), "otel-" + i / s.namespaces(), mode(i / s.namespaces())));
+    }
+    return out;
   }
 
   private static void createForeign(KubernetesClient client, Settings s) throws Exception {
@@ -890,6 +1008,11 @@ public final class ScaleBench {
     String histogram =
         BenchSupport.run(Duration.ofSeconds(60), jcmd, Long.toString(pid), "GC.class_histogram");
     long live = 0;
+    if (System.getenv("BENCH_HISTOGRAM") != null) {
+      // The top of the histogram, to see what the caches hold.
+      System.err.println(
+          String.join("\n", histogram.lines().limit(25).toList()));
+    }
     for (String line : histogram.split("\n")) {
       String t = line.trim();
       if (t.startsWith("Total")) {
@@ -908,6 +1031,30 @@ public final class ScaleBench {
   }
 
   // ---------------------------------------------------------------- report
+
+  /** The stored objects' sizes as a Markdown table: the mock's answers are real-sized. */
+  static String sizesReport(String sizes) {
+    StringBuilder b = new StringBuilder();
+    b.append("\nObjects as the mock API server stores and returns them (mean JSON size):\n\n");
+    b.append("| kind | objects | JSON bytes | of which managedFields |\n|---|---:|---:|---:|\n");
+    for (String line : sizes.split("\n")) {
+      String[] f = line.trim().split(" ");
+      if (f.length == 4) {
+        long total = Long.parseLong(f[2]);
+        long mf = Long.parseLong(f[3]);
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %s | %d | %d (%.0f %%) |%n",
+                f[0],
+                f[1],
+                total,
+                mf,
+                total == 0 ? 0.0 : 100.0 * mf / total));
+      }
+    }
+    return b.toString();
+  }
 
   static String report(Settings s, BenchSupport.Shipped shipped, String machine, Result r) {
     StringBuilder b = new StringBuilder();
@@ -965,12 +1112,50 @@ public final class ScaleBench {
             r.steadyWrites() + " (" + r.steadyReconciles() + " reconciles)",
             "0",
             r.steadyWrites() == 0));
+    if (r.burst() != null) {
+      b.append(
+          BenchSupport.targetRow(
+              s.collectors()
+                  + " creates, "
+                  + s.parallel()
+                  + " at a time"
+                  + (s.webhook() ? " through the CR webhooks (defaulting + validation, TLS)" : "")
+                  + ", while the operator converges: refused",
+              Integer.toString(r.burst().refused()),
+              "0",
+              r.burst().refused() == 0));
+      b.append(
+          BenchSupport.targetRow(
+              "admission latency during that burst: p50 / p99 / max",
+              String.format(
+                  Locale.ROOT,
+                  "%.1f / %.1f / %.1f ms",
+                  r.burst().p50Ms(),
+                  r.burst().p99Ms(),
+                  r.burst().maxMs()),
+              "< 10 s (API server timeout)",
+              r.burst().maxMs() < AdmissionBurst.WEBHOOK_TIMEOUT.toMillis()));
+    }
+    b.append(
+        BenchSupport.targetRow(
+            "operator RSS peak from the creates to the end of the steady state",
+            String.format(Locale.ROOT, "%.1f MiB", r.peakRssKib() / 1024.0),
+            "≤ 256 MiB",
+            r.peakRssKib() <= 256 * 1024));
+    if (r.webhookRssKib() > 0) {
+      b.append(
+          BenchSupport.targetRow(
+              "webhook RSS after the burst",
+              String.format(Locale.ROOT, "%.1f MiB", r.webhookRssKib() / 1024.0),
+              "≤ 256 MiB",
+              r.webhookRssKib() <= 256 * 1024));
+    }
     b.append(
         BenchSupport.targetRow(
             "operator memory at " + s.collectors() + " collectors",
             r.atCollectors().describe(),
-            "",
-            null));
+            "live heap ≤ 60 MiB",
+            r.atCollectors().heapUsedBytes() <= 60L * 1024 * 1024));
     b.append(
         BenchSupport.targetRow(
             "operator memory with " + 2 * s.foreign() + " foreign objects added",

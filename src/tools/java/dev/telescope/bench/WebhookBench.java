@@ -875,7 +875,7 @@ public final class WebhookBench {
     return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
   }
 
-  private static CertificateMinter.Minted writeCertificates(Path dir) throws IOException {
+  static CertificateMinter.Minted writeCertificates(Path dir) throws IOException {
     CertificateMinter minter = new CertificateMinter(CertificateMinter.KeyAlgorithm.EC_P256);
     CertificateMinter.Minted ca =
         minter.mintCa("telescope-bench-ca", Instant.now(), Duration.ofDays(1));
