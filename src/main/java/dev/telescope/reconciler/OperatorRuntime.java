@@ -195,7 +195,10 @@ public final class OperatorRuntime implements AutoCloseable {
     operator.register(
         reconciler,
         c -> {
+          // We add and remove the finalizer ourselves, only while cluster RBAC needs it, so the
+          // reconciler also sees deletions (see CollectorReconciler).
           c.withFinalizer(CollectorReconciler.FINALIZER)
+              .withTriggerReconcilerOnAllEvents(true)
               .withReconciliationMaxInterval(resync)
               .withRetry(
                   new GenericRetry()
