@@ -251,7 +251,8 @@ public record OperatorConfig(
           toggle(values, "prometheus-crds"),
           toggle(values, "native-sidecars"),
           bool(one(values, "network-policy-default", "true"), "network-policy-default"),
-          bool(one(values, "leader-election", "true"), "leader-election"),
+          bool(
+              one(values, "leader-election", InCluster.leaderElectionDefault()), "leader-election"),
           one(values, "leader-election-lease", d.leaderElectionLeaseName),
           positive(one(values, "webhook-threads", "" + d.webhookThreads), "webhook-threads"),
           duration(one(values, "resync-period", "10m"), "resync-period"),
@@ -459,7 +460,8 @@ public record OperatorConfig(
         "auto"),
     NETWORK_POLICY_DEFAULT(
         "network-policy-default", false, "default of spec.networkPolicy.enabled", "true"),
-    LEADER_ELECTION("leader-election", false, "elect one active reconciler", "true"),
+    LEADER_ELECTION(
+        "leader-election", false, "elect one active reconciler", "true in a pod, false outside"),
     LEADER_ELECTION_LEASE(
         "leader-election-lease",
         false,
