@@ -299,7 +299,12 @@ public final class ComponentPorts {
         : List.of(new ComponentPort(Names.portName(id, port), port, null, null, false, id));
   }
 
-  /** Extension ports: health_check and jaeger_query. */
+  /**
+   * Extension ports, as upstream's extension parsers give them: health_check ({@code endpoint},
+   * 13133), healthcheckv2 ({@code http.endpoint}, 13133) and jaeger_query ({@code http.endpoint},
+   * 16686, and its {@code grpc.endpoint} when that names another port). Other extensions open no
+   * port we expose.
+   */
   static List<ComponentPort> extension(String id, JsonNode settings, List<ConfigProblem> problems) {
     String t = normalType(id);
     if (t.equals("healthcheck")) {
@@ -308,16 +313,33 @@ public final class ComponentPorts {
           ? List.of()
           : List.of(new ComponentPort(Names.portName(id, port), port, null, null, false, id));
     }
+    if (t.equals("healthcheckv2")) {
+      JsonNode http = settings == null ? null : settings.get("http");
+      Integer port = portFrom(http, DEFAULT_HEALTH_PORT, "extensions." + id + ".http", problems);
+      return port == null
+          ? List.of()
+          : List.of(new ComponentPort(Names.portName(id, port), port, null, null, false, id));
+    }
     if (t.equals("jaegerquery")) {
       if (settings == null) {
         return List.of();
       }
-      JsonNode http = settings.get("http");
-      Integer port =
-          portFrom(http, DEFAULT_JAEGER_QUERY_PORT, "extensions." + id + ".http", problems);
-      return port == null
-          ? List.of()
-          : List.of(new ComponentPort(Names.portName(id, port), port, null, null, true, id));
+      List<ComponentPort> out = new ArrayList<>();
+      Integer http =
+          portFrom(
+              settings.get("http"),
+              DEFAULT_JAEGER_QUERY_PORT,
+              "extensions." + id + ".http",
+              problems);
+      if (http != null) {
+        out.add(new ComponentPort(Names.portName(id, http), http, null, null, true, id));
+      }
+      Integer grpc = portFrom(settings.get("grpc"), 0, "extensions." + id + ".grpc", problems);
+      if (grpc != null && !grpc.equals(http)) {
+        // Upstream numbers the extension's second endpoint: jaeger-query-2.
+        out.add(new ComponentPort(Names.portName(id + "-2", grpc), grpc, null, null, true, id));
+      }
+      return out;
     }
     return List.of();
   }

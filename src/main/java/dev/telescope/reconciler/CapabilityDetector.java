@@ -5,6 +5,9 @@ import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.VersionInfo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,6 +90,114 @@ public final class CapabilityDetector {
       return answer.getStatus() != null && Boolean.TRUE.equals(answer.getStatus().getAllowed());
     } catch (RuntimeException e) {
       return false;
+    }
+  }
+
+  /** An optional API the reconciler watches: its group and the resources it lists and watches. */
+  record OptionalApi(String name, String group, List<String> resources) {}
+
+  /**
+   * Drops the optional APIs that the cluster serves but our RBAC may not list and watch (a leftover
+   * CRD from another install, say): an informer on them would never sync and the operator would
+   * never become ready. Each one dropped is logged once, naming the missing rule.
+   *
+   * @param namespaces the watched namespaces (empty: all, checked cluster-wide)
+   */
+  public static Capabilities readable(
+      KubernetesClient client, Capabilities caps, Set<String> namespaces) {
+    boolean routes = caps.openShiftRoutes();
+    boolean prometheus = caps.prometheusCrds();
+    boolean tas = caps.targetAllocators();
+    boolean gateway = caps.gatewayApi();
+    if (routes) {
+      routes =
+          readable(
+              client,
+              new OptionalApi("OpenShift Routes", "route.openshift.io", List.of("routes")),
+              namespaces);
+    }
+    if (prometheus) {
+      prometheus =
+          readable(
+              client,
+              new OptionalApi(
+                  "Prometheus-operator monitors",
+                  "monitoring.coreos.com",
+                  List.of("servicemonitors", "podmonitors")),
+              namespaces);
+    }
+    if (tas) {
+      tas =
+          readable(
+              client,
+              new OptionalApi(
+                  "TargetAllocator",
+                  GenericKinds.TARGET_ALLOCATOR.getGroup(),
+                  List.of(GenericKinds.TARGET_ALLOCATOR.getPlural())),
+              namespaces);
+    }
+    if (gateway) {
+      gateway =
+          readable(
+              client,
+              new OptionalApi(
+                  "Gateway API HTTPRoutes", "gateway.networking.k8s.io", List.of("httproutes")),
+              namespaces);
+    }
+    return new Capabilities(
+        routes, prometheus, caps.createRbac(), caps.nativeSidecars(), tas, gateway);
+  }
+
+  private static boolean readable(
+      KubernetesClient client, OptionalApi api, Set<String> namespaces) {
+    List<String> missing = new ArrayList<>();
+    for (String resource : api.resources()) {
+      for (String verb : List.of("list", "watch")) {
+        for (String ns : namespaces.isEmpty() ? Set.of("") : namespaces) {
+          if (answer(client, verb, api.group(), resource, ns) == Boolean.FALSE) {
+            missing.add(
+                verb + " " + api.group() + "/" + resource + (ns.isEmpty() ? "" : " in " + ns));
+          }
+        }
+      }
+    }
+    if (missing.isEmpty()) {
+      return true;
+    }
+    LOG.warn(
+        "the cluster serves the {} API but this operator may not read it, so it is treated as"
+            + " absent (its objects are neither rendered nor watched); to use it, grant the"
+            + " operator's ServiceAccount: {}",
+        api.name(),
+        String.join("; ", missing));
+    return false;
+  }
+
+  /** The server's answer to "may I": true, false, or null when it gave none. */
+  private static Boolean answer(
+      KubernetesClient client, String verb, String group, String resource, String namespace) {
+    try {
+      SelfSubjectAccessReview review =
+          new SelfSubjectAccessReviewBuilder()
+              .withNewSpec()
+              .withNewResourceAttributes()
+              .withVerb(verb)
+              .withGroup(group)
+              .withResource(resource)
+              .withNamespace(namespace.isEmpty() ? null : namespace)
+              .endResourceAttributes()
+              .endSpec()
+              .build();
+      SelfSubjectAccessReview a = client.resource(review).create();
+      return a == null || a.getStatus() == null ? null : a.getStatus().getAllowed();
+    } catch (RuntimeException e) {
+      LOG.debug(
+          "cannot ask whether the operator may {} {}/{}: {}",
+          verb,
+          group,
+          resource,
+          e.getMessage());
+      return null;
     }
   }
 

@@ -12,6 +12,7 @@ import dev.telescope.manifests.PodTemplates;
 import dev.telescope.manifests.TargetAllocatorBuilder;
 import dev.telescope.naming.Names;
 import dev.telescope.settings.OperatorConfig;
+import dev.telescope.upgrade.CollectorUpgrade;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -32,11 +33,10 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.GroupVersionKind;
@@ -60,9 +60,12 @@ import org.slf4j.LoggerFactory;
  * Reconciles one OpenTelemetryCollector: renders its objects with the pure builders, applies only
  * what differs, prunes what is no longer wanted and writes status only when it changed. Informers
  * cache only objects labelled as ours, never the cluster's pods or ConfigMaps.
+ *
+ * <p>The finalizer is ours to manage (the controller runs with "trigger on all events"): a
+ * collector carries it only while cluster-scoped RBAC exists for it, as upstream does, so that a
+ * collector deleted while no operator runs does not hang.
  */
-public class CollectorReconciler
-    implements Reconciler<OpenTelemetryCollector>, Cleaner<OpenTelemetryCollector> {
+public class CollectorReconciler implements Reconciler<OpenTelemetryCollector> {
   /** Upstream's finalizer name, so CRs created under upstream stay cleanable. */
   public static final String FINALIZER = "opentelemetrycollector.opentelemetry.io/finalizer";
 
@@ -183,11 +186,36 @@ public class CollectorReconciler
   public UpdateControl<OpenTelemetryCollector> reconcile(
       OpenTelemetryCollector cr, Context<OpenTelemetryCollector> context) {
     reconciles.incrementAndGet();
+    if (context.isPrimaryResourceDeleted() || cr.isMarkedForDeletion()) {
+      cleanup(cr, context);
+      return UpdateControl.noUpdate();
+    }
     if (cr.getSpec() != null && cr.getSpec().isUnmanaged()) {
       LOG.debug("{}/{} is unmanaged; leaving its objects alone", ns(cr), name(cr));
       return UpdateControl.noUpdate();
     }
-    OpenTelemetryCollector defaulted = Defaults.apply(cr, cfg).collector();
+    CollectorUpgrade.Result upgrade = CollectorUpgrade.run(cr, cfg.collectorVersion());
+    if (upgrade.problem() != null) {
+      LOG.warn("{}/{}: {}", ns(cr), name(cr), upgrade.problem());
+    }
+    if (upgrade.specChanged()) {
+      LOG.info(
+          "{}/{} upgraded from {} to {}: {}",
+          ns(cr),
+          name(cr),
+          cr.getStatus().version,
+          upgrade.version(),
+          upgrade.notes());
+    }
+    OpenTelemetryCollector current = cr;
+    if (upgrade.specChanged()) {
+      current = new OpenTelemetryCollector();
+      current.setMetadata(cr.getMetadata());
+      current.setSpec(upgrade.spec());
+      current.setStatus(cr.getStatus());
+    }
+    Outcome outcome = new Outcome(upgrade);
+    OpenTelemetryCollector defaulted = Defaults.apply(current, cfg).collector();
     CollectorContext ctx = CollectorContext.of(defaulted, cfg);
     CollectorManifests.Rendered rendered = CollectorManifests.build(ctx);
     List<StatusCalculator.Cond> conds = new ArrayList<>();
@@ -197,7 +225,7 @@ public class CollectorReconciler
       String message =
           "the collector spec is invalid, nothing was changed: " + String.join("; ", errors);
       conds.add(new StatusCalculator.Cond(StatusCalculator.READY, false, "ConfigInvalid", message));
-      return finish(cr, ctx, null, conds, false, "ConfigInvalid", message);
+      return finish(cr, ctx, null, conds, false, "ConfigInvalid", message, outcome);
     }
 
     List<HasMetadata> desired = new ArrayList<>();
@@ -216,6 +244,13 @@ public class CollectorReconciler
       desired.add(withOwner(o, cr));
     }
     ApplyOrder.sort(desired);
+    boolean needsFinalizer =
+        desired.stream().anyMatch(o -> o instanceof ClusterRole || o instanceof ClusterRoleBinding);
+    if (needsFinalizer && !cr.hasFinalizer(FINALIZER)) {
+      // Before the first cluster-scoped object exists: it has no owner reference to go with.
+      // Not on cr itself: JOSDK diffs it against its own copy when it patches.
+      PrimaryUpdateAndCacheUtils.addFinalizer(context, FINALIZER);
+    }
     boolean changed = false;
     String rbacProblem = null;
     HasMetadata workload = null;
@@ -252,6 +287,10 @@ public class CollectorReconciler
       }
     }
     changed |= prune(cr, ctx, wanted);
+    if (!needsFinalizer && cr.hasFinalizer(FINALIZER)) {
+      // Pruning removed any cluster RBAC; nothing is left for the finalizer to clean up.
+      PrimaryUpdateAndCacheUtils.removeFinalizer(context, FINALIZER);
+    }
 
     List<PolicyRule> needed = ctx.config().rbacRules();
     if (!needed.isEmpty()) {
@@ -263,8 +302,11 @@ public class CollectorReconciler
     conds.add(
         new StatusCalculator.Cond(
             StatusCalculator.READY, true, "Reconciled", "Successfully reconciled"));
-    return finish(cr, ctx, workload, conds, changed, null, null);
+    return finish(cr, ctx, workload, conds, changed, null, null, outcome);
   }
+
+  /** What the upgrade routine decided for this reconcile. */
+  private record Outcome(CollectorUpgrade.Result upgrade) {}
 
   private StatusCalculator.Cond rbacCondition(
       CollectorContext ctx, List<PolicyRule> refused, String apiProblem) {
@@ -326,11 +368,27 @@ public class CollectorReconciler
       List<StatusCalculator.Cond> conds,
       boolean changed,
       String warningReason,
-      String warning) {
+      String warning,
+      Outcome outcome) {
     OpenTelemetryCollectorStatus before = cr.getStatus();
     OpenTelemetryCollectorStatus after =
-        StatusCalculator.compute(ctx, before, workload, conds, clock.instant());
+        StatusCalculator.compute(
+            ctx, before, workload, conds, clock.instant(), outcome.upgrade().version());
     boolean statusChanged = before == null || !StatusCalculator.same(before, after);
+    CollectorUpgrade.Result upgrade = outcome.upgrade();
+    if (upgrade.problem() != null && statusChanged) {
+      events.warning(cr, "UpgradeFailed", "Upgrade", upgrade.problem());
+    }
+    if (upgrade.specChanged()) {
+      for (String note : upgrade.notes()) {
+        events.normal(cr, "Upgrade", "Upgrade", note);
+      }
+      OpenTelemetryCollector patch = new OpenTelemetryCollector();
+      patch.setMetadata(cr.getMetadata());
+      patch.setSpec(upgrade.spec());
+      patch.setStatus(after);
+      return UpdateControl.patchResourceAndStatus(patch);
+    }
     if (warning != null && statusChanged) {
       events.warning(cr, warningReason, "Reconcile", warning);
     }
@@ -454,10 +512,11 @@ public class CollectorReconciler
     return o.getKind() + "/" + o.getMetadata().getNamespace() + "/" + o.getMetadata().getName();
   }
 
-  @Override
-  public DeleteControl cleanup(OpenTelemetryCollector cr, Context<OpenTelemetryCollector> context) {
-    // Namespaced objects go with the CR through their owner references; cluster-scoped RBAC
-    // cannot, so the finalizer is what removes it.
+  /**
+   * A deleted collector: namespaced objects go with it through their owner references;
+   * cluster-scoped RBAC cannot, so it is removed here, and then our finalizer.
+   */
+  private void cleanup(OpenTelemetryCollector cr, Context<OpenTelemetryCollector> context) {
     var client = context.getClient();
     List<HasMetadata> cluster = new ArrayList<>();
     cluster.addAll(
@@ -485,7 +544,9 @@ public class CollectorReconciler
         applier.delete(o);
       }
     }
-    return DeleteControl.defaultDelete();
+    if (!context.isPrimaryResourceDeleted() && cr.hasFinalizer(FINALIZER)) {
+      PrimaryUpdateAndCacheUtils.removeFinalizer(context, FINALIZER);
+    }
   }
 
   @Override

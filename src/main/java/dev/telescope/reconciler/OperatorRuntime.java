@@ -121,11 +121,15 @@ public final class OperatorRuntime implements AutoCloseable {
   /** As above, with leader-election timings (tests use short leases). */
   public static OperatorRuntime start(
       KubernetesClient client,
-      OperatorConfig cfg,
+      OperatorConfig given,
       Duration resync,
       Optional<String> identity,
       io.javaoperatorsdk.operator.api.monitoring.Metrics metrics,
       LeaderElectionSettings election) {
+    // An optional API we may not read would keep its informer, and so readiness, down forever.
+    OperatorConfig cfg =
+        given.withCapabilities(
+            CapabilityDetector.readable(client, given.capabilities(), given.watchNamespaces()));
     Applier applier = new Applier(client);
     // A known identity (not one JOSDK makes up) lets close() release the lease it holds.
     String id = identity.filter(s -> !s.isBlank()).orElseGet(() -> UUID.randomUUID().toString());
@@ -195,7 +199,10 @@ public final class OperatorRuntime implements AutoCloseable {
     operator.register(
         reconciler,
         c -> {
+          // We add and remove the finalizer ourselves, only while cluster RBAC needs it, so the
+          // reconciler also sees deletions (see CollectorReconciler).
           c.withFinalizer(CollectorReconciler.FINALIZER)
+              .withTriggerReconcilerOnAllEvents(true)
               .withReconciliationMaxInterval(resync)
               .withRetry(
                   new GenericRetry()
@@ -209,10 +216,84 @@ public final class OperatorRuntime implements AutoCloseable {
             c.settingNamespaces(cfg.watchNamespaces());
           }
         });
+    OperatorRuntime runtime =
+        new OperatorRuntime(
+            operator, applier, reconciler, client, cfg, id, closing, leading, watchdog);
+    if (cfg.leaderElection() && !runtime.leaseNamespaceExists()) {
+      runtime.waitForLeaseNamespace();
+    } else {
+      runtime.startOperator();
+    }
+    return runtime;
+  }
+
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicReference<String> waiting =
+      new java.util.concurrent.atomic.AtomicReference<>();
+  private java.util.concurrent.ScheduledExecutorService namespacePoll;
+
+  private synchronized void startOperator() {
+    if (closing.get() || !started.compareAndSet(false, true)) {
+      return;
+    }
     operator.start();
     LOG.info("reconciler started for {}", OpenTelemetryCollector.class.getSimpleName());
-    return new OperatorRuntime(
-        operator, applier, reconciler, client, cfg, id, closing, leading, watchdog);
+  }
+
+  /**
+   * Whether the namespace of the leader lease exists. Without it every acquisition fails (with a
+   * stack trace every retry period) and nothing is ever reconciled. When we may not read
+   * namespaces, it is assumed to exist.
+   */
+  private boolean leaseNamespaceExists() {
+    try {
+      return client.namespaces().withName(cfg.operatorNamespace()).get() != null;
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      return e.getCode() != 404;
+    }
+  }
+
+  /** Says once why nothing reconciles yet, then starts as soon as the lease namespace appears. */
+  private void waitForLeaseNamespace() {
+    String problem =
+        "leader election needs the namespace '"
+            + cfg.operatorNamespace()
+            + "' for its Lease '"
+            + cfg.leaderElectionLeaseName()
+            + "', which does not exist: create it, set --operator-namespace (or POD_NAMESPACE)"
+            + " to an existing namespace, or run with --leader-election=false";
+    waiting.set(problem);
+    LOG.warn("{}; not reconciling until it exists", problem);
+    namespacePoll =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "telescope-lease-namespace");
+              t.setDaemon(true);
+              return t;
+            });
+    long period = Math.max(200, Math.min(5000, watchdog.election.retryPeriod().toMillis() * 2));
+    namespacePoll.scheduleWithFixedDelay(
+        () -> {
+          try {
+            if (!leaseNamespaceExists()) {
+              return;
+            }
+            namespacePoll.shutdown();
+            LOG.info("namespace {} now exists: starting", cfg.operatorNamespace());
+            try {
+              startOperator();
+              waiting.set(null);
+            } catch (RuntimeException e) {
+              waiting.set("the reconciler could not start: " + e.getMessage());
+              LOG.error("the reconciler could not start", e);
+            }
+          } catch (RuntimeException e) {
+            LOG.debug("lease namespace check failed: {}", e.getMessage());
+          }
+        },
+        period,
+        period,
+        java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -255,6 +336,11 @@ public final class OperatorRuntime implements AutoCloseable {
       this.election = election;
       this.leading = leading;
       this.lost = lost;
+      this.standbyProblem =
+          "waiting for the leader lease "
+              + cfg.operatorNamespace()
+              + "/"
+              + cfg.leaderElectionLeaseName();
       this.timer =
           java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
               r -> {
@@ -267,9 +353,42 @@ public final class OperatorRuntime implements AutoCloseable {
           this::checkQuietly, period, period, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
+    private String standby() {
+      String lease = cfg.operatorNamespace() + "/" + cfg.leaderElectionLeaseName();
+      try {
+        Lease l =
+            probe
+                .leases()
+                .inNamespace(cfg.operatorNamespace())
+                .withName(cfg.leaderElectionLeaseName())
+                .get();
+        String holder = l == null || l.getSpec() == null ? null : l.getSpec().getHolderIdentity();
+        if (holder == null || holder.isEmpty()) {
+          return "waiting to acquire the leader lease " + lease + ", which nobody holds yet";
+        }
+        if (id.equals(holder)) {
+          return "acquiring the leader lease " + lease;
+        }
+        java.time.ZonedDateTime renewed = l.getSpec().getRenewTime();
+        Integer seconds = l.getSpec().getLeaseDurationSeconds();
+        Duration valid = seconds == null ? election.leaseDuration() : Duration.ofSeconds(seconds);
+        if (renewed == null || renewed.toInstant().plus(valid).isBefore(java.time.Instant.now())) {
+          return "stand-by: the leader lease "
+              + lease
+              + " held by "
+              + holder
+              + " has expired; taking over";
+        }
+        return null;
+      } catch (RuntimeException e) {
+        return "stand-by: cannot read the leader lease " + lease + ": " + e.getMessage();
+      }
+    }
+
     /** Called when the lease was just acquired. */
     void leading() {
       renewedAt = java.time.Instant.now();
+      standbyProblem = null;
     }
 
     private void checkQuietly() {
@@ -280,8 +399,15 @@ public final class OperatorRuntime implements AutoCloseable {
       }
     }
 
+    /**
+     * Why this replica, while not leading, is not a working stand-by (null when it is: another
+     * replica holds the lease and renews it).
+     */
+    volatile String standbyProblem;
+
     void check() {
       if (!leading.get()) {
+        standbyProblem = standby();
         return;
       }
       try {
@@ -331,11 +457,22 @@ public final class OperatorRuntime implements AutoCloseable {
     t.start();
   }
 
-  /** Whether the controller runs and its informers are healthy (for /readyz). */
+  /**
+   * Why this replica is not ready (for /readyz), in one line: ready means the reconciler really
+   * runs here (leader, or no leader election) or this replica is a stand-by behind a leader that
+   * renews its lease.
+   */
   public Optional<String> readinessProblem() {
+    String wait = waiting.get();
+    if (wait != null) {
+      return Optional.of(wait);
+    }
     var info = operator.getRuntimeInfo();
-    if (!info.isStarted()) {
+    if (!started.get() || !info.isStarted()) {
       return Optional.of("the reconciler has not started yet");
+    }
+    if (cfg.leaderElection() && !leading.get()) {
+      return Optional.ofNullable(watchdog.standbyProblem);
     }
     if (!info.allEventSourcesAreHealthy()) {
       return Optional.of("some informers are not healthy: " + info.unhealthyEventSources());
@@ -356,10 +493,17 @@ public final class OperatorRuntime implements AutoCloseable {
   public void close() {
     closing.set(true);
     boolean wasLeading = cfg.leaderElection() && leading.get();
+    if (namespacePoll != null) {
+      namespacePoll.shutdownNow();
+    }
     if (watchdog != null) {
       watchdog.close();
     }
-    operator.stop();
+    synchronized (this) {
+      if (started.get()) {
+        operator.stop();
+      }
+    }
     if (wasLeading) {
       releaseLease();
     }

@@ -46,6 +46,25 @@ public final class StatusCalculator {
       HasMetadata workload,
       List<Cond> conditions,
       Instant now) {
+    String version =
+        previous != null && previous.version != null && !previous.version.isEmpty()
+            ? previous.version
+            : ctx.cfg().collectorVersion();
+    return compute(ctx, previous, workload, conditions, now, version);
+  }
+
+  /**
+   * As above, with the {@code status.version} to record (the upgrade routine's outcome).
+   *
+   * @param version the collector version the spec is now up to date with
+   */
+  public static OpenTelemetryCollectorStatus compute(
+      CollectorContext ctx,
+      OpenTelemetryCollectorStatus previous,
+      HasMetadata workload,
+      List<Cond> conditions,
+      Instant now,
+      String version) {
     OpenTelemetryCollectorStatus s = new OpenTelemetryCollectorStatus();
     ScaleStatus scale = new ScaleStatus();
     if (ctx.mode() == Mode.SIDECAR) {
@@ -59,10 +78,7 @@ public final class StatusCalculator {
       scale.statusReplicas = counts[0] + "/" + counts[1];
     }
     s.scale = scale;
-    s.version =
-        previous != null && previous.version != null && !previous.version.isEmpty()
-            ? previous.version
-            : ctx.cfg().collectorVersion();
+    s.version = version;
     s.image = ctx.image();
     s.observedGeneration = ctx.cr().getMetadata().getGeneration();
     s.conditions = mergeConditions(previous, conditions, s.observedGeneration, now);

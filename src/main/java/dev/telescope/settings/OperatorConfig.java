@@ -82,7 +82,7 @@ public record OperatorConfig(
   }
 
   /** Help text for the leader-election default ({@link #leaderElectionDefault}). */
-  public static final String LEADER_ELECTION_HELP = "true";
+  public static final String LEADER_ELECTION_HELP = "true in a pod, false outside";
 
   /**
    * Whether leader election is on when no flag or variable says: the one place that decides it.
@@ -90,7 +90,7 @@ public record OperatorConfig(
    * @param env the process environment
    */
   static boolean leaderElectionDefault(java.util.function.Function<String, String> env) {
-    return true;
+    return InCluster.running();
   }
 
   /** Webhook worker threads when {@code --webhook-threads} is not given. */

@@ -414,9 +414,12 @@ class ComponentPortsTest {
                     pipelines: {traces: {receivers: [otlp], exporters: [debug]}}
                   """));
       assertThat(c.problems()).isEmpty();
-      // e2e/extension: only the http port of jaeger_query (16686) is exposed.
+      // Every endpoint the extension opens gets its port: jaeger_query's http and grpc.
       assertThat(describe(c.extensionPorts()))
-          .containsExactly("health-check 13133 - -", "jaeger-query 16686 - - target");
+          .containsExactly(
+              "health-check 13133 - -",
+              "jaeger-query 16686 - - target",
+              "jaeger-query-2 16685 - - target");
     }
 
     @Test
@@ -436,6 +439,43 @@ class ComponentPortsTest {
                   """));
       assertThat(describe(c.extensionPorts()))
           .containsExactly("health-check-x 8080 - -", "jaeger-query 16000 - - target");
+    }
+
+    @Test
+    void healthCheckV2UsesItsHttpEndpoint() {
+      CollectorConfig c =
+          CollectorConfig.of(
+              TestYaml.config(
+                  """
+                  receivers: {otlp: {protocols: {grpc: {}}}}
+                  exporters: {debug: {}}
+                  extensions:
+                    healthcheckv2: {use_v2: true, http: {endpoint: "0.0.0.0:13134"}}
+                    healthcheckv2/default: {use_v2: true}
+                    zpages: {endpoint: "0.0.0.0:55679"}
+                  service:
+                    extensions: [healthcheckv2, healthcheckv2/default, zpages]
+                    pipelines: {traces: {receivers: [otlp], exporters: [debug]}}
+                  """));
+      assertThat(describe(c.extensionPorts()))
+          .containsExactly("healthcheckv2 13134 - -", "port-13133 13133 - -");
+    }
+
+    @Test
+    void jaegerQueryGrpcOnTheHttpPortIsOnePort() {
+      CollectorConfig c =
+          CollectorConfig.of(
+              TestYaml.config(
+                  """
+                  receivers: {otlp: {protocols: {grpc: {}}}}
+                  exporters: {debug: {}}
+                  extensions:
+                    jaeger_query: {http: {endpoint: ":16686"}, grpc: {endpoint: ":16686"}}
+                  service:
+                    extensions: [jaeger_query]
+                    pipelines: {traces: {receivers: [otlp], exporters: [debug]}}
+                  """));
+      assertThat(describe(c.extensionPorts())).containsExactly("jaeger-query 16686 - - target");
     }
 
     @Test

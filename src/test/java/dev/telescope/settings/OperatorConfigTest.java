@@ -41,7 +41,7 @@ class OperatorConfigTest {
             .isEqualTo("telescope-validating-webhook-configuration");
         assertThat(c.crdName()).isEqualTo("opentelemetrycollectors.opentelemetry.io");
         assertThat(c.networkPolicyByDefault()).isTrue();
-        assertThat(c.leaderElection()).isTrue();
+        assertThat(c.leaderElection()).isEqualTo(InCluster.running());
         assertThat(c.createRbac()).isEqualTo(Toggle.AUTO);
         assertThat(c.capabilities()).isEqualTo(Capabilities.NONE);
         assertThat(c.webhookThreads()).isGreaterThanOrEqualTo(4);
