@@ -71,8 +71,12 @@ public final class AllocatorConfigMapBuilder {
     if (!config.isEmpty()) {
       out.put("config", config);
     }
-    out.put("allocation_strategy", s.allocationStrategy);
-    out.put("filter_strategy", s.filterStrategy);
+    out.put(
+        "allocation_strategy",
+        s.allocationStrategy == null || s.allocationStrategy.isEmpty()
+            ? "consistent-hashing"
+            : s.allocationStrategy);
+    out.put("filter_strategy", s.filterStrategy == null ? "" : s.filterStrategy);
     TargetAllocatorEmbedded.PrometheusCR p = s.prometheusCR;
     if (p != null && Boolean.TRUE.equals(p.enabled)) {
       out.put("prometheus_cr", prometheusCr(p));

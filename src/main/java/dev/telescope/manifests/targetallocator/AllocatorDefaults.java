@@ -9,7 +9,9 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 /**
  * The defaults a TargetAllocator gets from its CRD and upstream's defaulting webhook, applied again
  * here so that rendering does not depend on which of them ran (a CR stored before our CRD, or an
- * API server that did not default, renders the same).
+ * API server that did not default, renders the same). Like the API server, CRD defaults reach only
+ * into a {@code spec} that exists: an allocator stored with {@code spec: null} keeps empty
+ * strategies; the webhook's {@code replicas: 1} applies always.
  */
 public final class AllocatorDefaults {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -21,10 +23,14 @@ public final class AllocatorDefaults {
   public static TargetAllocator apply(TargetAllocator in) {
     TargetAllocator ta = JSON.convertValue(in, TargetAllocator.class);
     ta.setMetadata(in.getMetadata());
-    TargetAllocatorSpec s = ta.getSpec() == null ? new TargetAllocatorSpec() : ta.getSpec();
+    boolean stored = ta.getSpec() != null;
+    TargetAllocatorSpec s = stored ? ta.getSpec() : new TargetAllocatorSpec();
     ta.setSpec(s);
     if (s.replicas == null) {
       s.replicas = 1;
+    }
+    if (!stored) {
+      return ta;
     }
     if (s.allocationStrategy == null || s.allocationStrategy.isEmpty()) {
       s.allocationStrategy = "consistent-hashing";

@@ -14,10 +14,16 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 public final class AllocatorPodDisruptionBudgetBuilder {
   private AllocatorPodDisruptionBudgetBuilder() {}
 
-  /** Whether the allocation strategy works with a budget. */
+  /**
+   * Whether the allocator gets a budget: a budget the CR asks for needs consistent-hashing or
+   * per-node; the default budget is left out only for least-weighted.
+   */
   public static boolean compatible(AllocatorContext ctx) {
     String strategy = ctx.spec().allocationStrategy;
-    return "consistent-hashing".equals(strategy) || "per-node".equals(strategy);
+    if (ctx.spec().podDisruptionBudget != null) {
+      return "consistent-hashing".equals(strategy) || "per-node".equals(strategy);
+    }
+    return !"least-weighted".equals(strategy);
   }
 
   public static PodDisruptionBudget build(AllocatorContext ctx) {

@@ -22,6 +22,18 @@ public final class AllocatorServiceMonitorBuilder {
     return o != null && o.metrics != null && Boolean.TRUE.equals(o.metrics.enableMetrics);
   }
 
+  /** The allocator's labels plus {@code observability.metrics.extraLabels} (which win). */
+  static Map<String, String> labels(AllocatorContext ctx) {
+    Map<String, String> m =
+        new java.util.TreeMap<>(
+            Labels.allocator(ctx.meta(), ctx.objectName(), ctx.spec().image, ctx.cfg()));
+    var o = ctx.spec().observability;
+    if (o != null && o.metrics != null && o.metrics.extraLabels != null) {
+      m.putAll(o.metrics.extraLabels);
+    }
+    return m;
+  }
+
   public static GenericKubernetesResource build(AllocatorContext ctx) {
     GenericKubernetesResource r = new GenericKubernetesResource();
     r.setApiVersion(API_VERSION);
@@ -30,7 +42,7 @@ public final class AllocatorServiceMonitorBuilder {
         new ObjectMetaBuilder()
             .withName(ctx.objectName())
             .withNamespace(ctx.namespace())
-            .withLabels(Labels.allocator(ctx.meta(), ctx.objectName(), ctx.spec().image, ctx.cfg()))
+            .withLabels(labels(ctx))
             .build());
     r.setAdditionalProperty(
         "spec",
