@@ -106,6 +106,22 @@ public final class TargetAllocatorBuilder {
     return Optional.of(r);
   }
 
+  /** The label by which a collector joins a standalone TargetAllocator of that name. */
+  public static final String ALLOCATOR_LABEL = "opentelemetry.io/target-allocator";
+
+  /**
+   * The allocator a collector fetches its targets from: its own ({@code targetAllocator.enabled},
+   * same name), else the standalone one it is labelled with.
+   */
+  public static Optional<String> allocatorName(CollectorContext ctx) {
+    if (enabled(ctx)) {
+      return Optional.of(ctx.name());
+    }
+    Map<String, String> labels = ctx.cr().getMetadata().getLabels();
+    String name = labels == null ? null : labels.get(ALLOCATOR_LABEL);
+    return name == null || name.isEmpty() ? Optional.empty() : Optional.of(name);
+  }
+
   /** How often collectors fetch their targets: {@code collectorTargetReloadInterval}, else 30s. */
   static String reloadInterval(TargetAllocatorEmbedded ta) {
     String v = ta == null ? null : ta.collectorTargetReloadInterval;
@@ -148,7 +164,8 @@ public final class TargetAllocatorBuilder {
    *     to rewrite
    */
   public static Optional<String> collectorConfig(CollectorContext ctx) {
-    if (!enabled(ctx)) {
+    Optional<String> allocator = allocatorName(ctx);
+    if (allocator.isEmpty()) {
       return Optional.empty();
     }
     JsonNode tree = ConfigYaml.sorted(ConfigYaml.toTree(ctx.config().source()));
@@ -161,7 +178,7 @@ public final class TargetAllocatorBuilder {
     }
     JsonNode existing = receiver.get("target_allocator");
     ObjectNode ta = existing instanceof ObjectNode o ? o : JSON.createObjectNode();
-    ta.put("endpoint", "http://" + Names.targetAllocator(ctx.name()) + ":80");
+    ta.put("endpoint", "http://" + Names.targetAllocator(allocator.get()) + ":80");
     ta.put("interval", reloadInterval(ctx.spec().targetAllocator));
     ta.put("collector_id", "${POD_NAME}");
     receiver.set("target_allocator", ta);
