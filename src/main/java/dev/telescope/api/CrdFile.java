@@ -31,6 +31,13 @@ public final class CrdFile {
   public static final String GENERATED_RESOURCE =
       "META-INF/fabric8/opentelemetrycollectors.opentelemetry.io-v1.yml";
 
+  /** Where the rendered TargetAllocator CRD is committed, relative to the project root. */
+  public static final String TA_FILE = "crd/targetallocators.opentelemetry.io.yaml";
+
+  /** Classpath resource of the generated TargetAllocator CRD. */
+  public static final String TA_GENERATED_RESOURCE =
+      "META-INF/fabric8/targetallocators.opentelemetry.io-v1.yml";
+
   /** Path of the conversion endpoint on the webhook server. */
   public static final String CONVERSION_PATH = "/convert";
 
@@ -119,6 +126,31 @@ public final class CrdFile {
     }
     spec.put("preserveUnknownFields", false);
     spec.set("conversion", conversion(spec));
+    try {
+      return HEADER + YAML.writeValueAsString(sorted(crd));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write CRD", e);
+    }
+  }
+
+  /**
+   * Renders the shipped TargetAllocator CRD: one version ({@code v1alpha1}, like upstream's), no
+   * conversion, {@code preserveUnknownFields: false}, keys sorted.
+   */
+  public static String renderTargetAllocator(String generatedYaml) {
+    ObjectNode crd;
+    try {
+      crd = (ObjectNode) YAML.readTree(generatedYaml);
+    } catch (JsonProcessingException | ClassCastException e) {
+      throw new IllegalArgumentException("not a CRD document", e);
+    }
+    ObjectNode spec = (ObjectNode) crd.required("spec");
+    for (JsonNode version : spec.required("versions")) {
+      if (!version.path("subresources").has("status")) {
+        throw new IllegalStateException("TargetAllocator lacks the status subresource");
+      }
+    }
+    spec.put("preserveUnknownFields", false);
     try {
       return HEADER + YAML.writeValueAsString(sorted(crd));
     } catch (JsonProcessingException e) {

@@ -1,6 +1,8 @@
 package dev.telescope.manifests;
 
 import dev.telescope.naming.Names;
+import dev.telescope.settings.OperatorConfig;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -61,6 +63,55 @@ public final class Labels {
     m.putAll(selector(ctx));
     m.put(VERSION, version(ctx.spec().image));
     if (crLabels == null || !crLabels.containsKey(NAME)) {
+      m.put(NAME, objectName);
+    }
+    return m;
+  }
+
+  /** The component label of everything a target allocator owns. */
+  public static final String TA_COMPONENT = "opentelemetry-targetallocator";
+
+  /**
+   * The immutable selector of an allocator's pods: the four collector-style labels plus the name
+   * label (the allocator CR's own {@code app.kubernetes.io/name}, else {@code
+   * <ta>-targetallocator}), as upstream selects them.
+   */
+  public static Map<String, String> allocatorSelector(ObjectMeta ta) {
+    Map<String, String> m = new TreeMap<>();
+    m.put(MANAGED_BY, OPERATOR);
+    m.put(INSTANCE, Names.instance(ta.getNamespace(), ta.getName()));
+    m.put(PART_OF, "opentelemetry");
+    m.put(COMPONENT, TA_COMPONENT);
+    Map<String, String> own = ta.getLabels();
+    m.put(
+        NAME,
+        own != null && own.containsKey(NAME) ? own.get(NAME) : Names.targetAllocator(ta.getName()));
+    return m;
+  }
+
+  /**
+   * The labels of every object an allocator owns: the allocator CR's labels (minus {@code
+   * --labels-filter}), the four selector labels, the version from the allocator image, and the name
+   * label unless the CR sets one.
+   */
+  public static Map<String, String> allocator(
+      ObjectMeta ta, String objectName, String image, OperatorConfig cfg) {
+    Map<String, String> m = new TreeMap<>();
+    Map<String, String> own = ta.getLabels();
+    if (own != null) {
+      own.forEach(
+          (k, v) -> {
+            if (!cfg.labelFiltered(k)) {
+              m.put(k, v);
+            }
+          });
+    }
+    m.put(MANAGED_BY, OPERATOR);
+    m.put(INSTANCE, Names.instance(ta.getNamespace(), ta.getName()));
+    m.put(PART_OF, "opentelemetry");
+    m.put(COMPONENT, TA_COMPONENT);
+    m.put(VERSION, version(image));
+    if (own == null || !own.containsKey(NAME)) {
       m.put(NAME, objectName);
     }
     return m;

@@ -64,7 +64,13 @@ public final class TargetAllocatorBuilder {
     putIfSet(spec, "podAnnotations", ctx.spec().podAnnotations);
     putIfSet(spec, "podDisruptionBudget", ta.podDisruptionBudget);
     spec.put("podDnsConfig", Map.of());
-    spec.put("networkPolicy", Map.of());
+    // The allocator follows the collector's networkPolicy setting, as upstream's does.
+    spec.put(
+        "networkPolicy",
+        ctx.spec().networkPolicy == null
+            ? Map.of()
+            : JSON.convertValue(ctx.spec().networkPolicy, Map.class));
+    putIfSet(spec, "mtls", ta.mtls);
     putIfSet(spec, "allocationStrategy", ta.allocationStrategy);
     putIfSet(spec, "filterStrategy", ta.filterStrategy);
     spec.put("prometheusCR", ta.prometheusCR == null ? Map.of() : ta.prometheusCR);
@@ -73,8 +79,10 @@ public final class TargetAllocatorBuilder {
     putIfSet(spec, "allowInsecureAuthSecrets", ta.allowInsecureAuthSecrets);
     Map<String, Object> metrics = new LinkedHashMap<>();
     TargetAllocatorCommon.Observability obs = ta.observability;
-    if (obs != null && obs.metrics != null && obs.metrics.enableMetrics != null) {
-      metrics.put("enableMetrics", obs.metrics.enableMetrics);
+    if (obs != null && obs.metrics != null) {
+      putIfSet(metrics, "enableMetrics", obs.metrics.enableMetrics);
+      putIfSet(metrics, "extraLabels", obs.metrics.extraLabels);
+      putIfSet(metrics, "disablePrometheusAnnotations", obs.metrics.disablePrometheusAnnotations);
     }
     spec.put("observability", Map.of("metrics", metrics));
     spec.put("global", globalConfig(ctx));
@@ -96,6 +104,28 @@ public final class TargetAllocatorBuilder {
             .build());
     r.setAdditionalProperty("spec", spec);
     return Optional.of(r);
+  }
+
+  /** The label by which a collector joins a standalone TargetAllocator of that name. */
+  public static final String ALLOCATOR_LABEL = "opentelemetry.io/target-allocator";
+
+  /**
+   * The allocator a collector fetches its targets from: its own ({@code targetAllocator.enabled},
+   * same name), else the standalone one it is labelled with.
+   */
+  public static Optional<String> allocatorName(CollectorContext ctx) {
+    if (enabled(ctx)) {
+      return Optional.of(ctx.name());
+    }
+    Map<String, String> labels = ctx.cr().getMetadata().getLabels();
+    String name = labels == null ? null : labels.get(ALLOCATOR_LABEL);
+    return name == null || name.isEmpty() ? Optional.empty() : Optional.of(name);
+  }
+
+  /** How often collectors fetch their targets: {@code collectorTargetReloadInterval}, else 30s. */
+  static String reloadInterval(TargetAllocatorEmbedded ta) {
+    String v = ta == null ? null : ta.collectorTargetReloadInterval;
+    return v == null || v.isEmpty() ? "30s" : v;
   }
 
   private static void putIfSet(Map<String, Object> spec, String key, Object value) {
@@ -124,28 +154,32 @@ public final class TargetAllocatorBuilder {
 
   /**
    * The collector config as the ConfigMap carries it when an allocator is enabled: the {@code
-   * prometheus} receiver loses its {@code scrape_configs} and gains {@code target_allocator}
-   * (endpoint of the allocator's Service, 30s interval, the pod name as collector id; other
-   * settings the user gave there are kept). Upstream re-serialises the whole document through a
-   * generic YAML library, so keys come out sorted at every level with 4-space indentation.
+   * prometheus} receiver (with or without a {@code config}) loses its {@code scrape_configs} and
+   * gains {@code target_allocator} (endpoint of the allocator's Service, {@code
+   * collectorTargetReloadInterval} as interval, the pod name as collector id; other settings the
+   * user gave there are kept). Upstream re-serialises the whole document through a generic YAML
+   * library, so keys come out sorted at every level with 4-space indentation.
    *
    * @return the rewritten YAML, or empty when there is no allocator or no prometheus {@code config}
    *     to rewrite
    */
   public static Optional<String> collectorConfig(CollectorContext ctx) {
-    if (!enabled(ctx)) {
+    Optional<String> allocator = allocatorName(ctx);
+    if (allocator.isEmpty()) {
       return Optional.empty();
     }
     JsonNode tree = ConfigYaml.sorted(ConfigYaml.toTree(ctx.config().source()));
     JsonNode prom = tree.path("receivers").get(PROMETHEUS);
-    if (!(prom instanceof ObjectNode receiver) || !(receiver.get("config") instanceof ObjectNode)) {
+    if (!(prom instanceof ObjectNode receiver)) {
       return Optional.empty();
     }
-    ((ObjectNode) receiver.get("config")).remove("scrape_configs");
+    if (receiver.get("config") instanceof ObjectNode config) {
+      config.remove("scrape_configs");
+    }
     JsonNode existing = receiver.get("target_allocator");
     ObjectNode ta = existing instanceof ObjectNode o ? o : JSON.createObjectNode();
-    ta.put("endpoint", "http://" + Names.targetAllocator(ctx.name()) + ":80");
-    ta.put("interval", "30s");
+    ta.put("endpoint", "http://" + Names.targetAllocator(allocator.get()) + ":80");
+    ta.put("interval", reloadInterval(ctx.spec().targetAllocator));
     ta.put("collector_id", "${POD_NAME}");
     receiver.set("target_allocator", ta);
     return Optional.of(ConfigYaml.write(ConfigYaml.sorted(tree), 4));

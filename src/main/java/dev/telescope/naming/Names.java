@@ -93,6 +93,22 @@ public final class Names {
     return dns(truncate("%s-monitoring-collector", MAX, cr));
   }
 
+  /** The allocator's NetworkPolicy. */
+  public static String targetAllocatorNetworkPolicy(String ta) {
+    return dns(truncate("%s-targetallocator-networkpolicy", MAX, ta));
+  }
+
+  /** The allocator's cert-manager objects: {@code <ta>-<suffix>}, e.g. ca-cert, ta-client-cert. */
+  public static String targetAllocatorCertificate(String ta, String suffix) {
+    return dns(truncate("%s-" + suffix, MAX, ta));
+  }
+
+  /** The volume that holds the allocator's ConfigMap in its pod. */
+  public static final String TA_CONFIG_VOLUME = "ta-internal";
+
+  /** The allocator's container. */
+  public static final String TA_CONTAINER = "ta-container";
+
   /** The TargetAllocator's objects. */
   public static String targetAllocator(String cr) {
     return dns(truncate("%s-targetallocator", MAX, cr));

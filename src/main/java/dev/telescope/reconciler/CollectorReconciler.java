@@ -299,6 +299,15 @@ public class CollectorReconciler implements Reconciler<OpenTelemetryCollector> {
     if (!rendered.warnings().isEmpty()) {
       LOG.info("{}/{}: {}", ns(cr), name(cr), rendered.warnings());
     }
+    String allocatorProblem = allocatorProblem(ctx, cr);
+    if (allocatorProblem != null) {
+      // The scrape configs moved to the allocator: without it nothing scrapes them.
+      conds.add(
+          new StatusCalculator.Cond(
+              StatusCalculator.READY, false, ALLOCATOR_MISSING, allocatorProblem));
+      return finish(
+          cr, ctx, workload, conds, changed, ALLOCATOR_MISSING, allocatorProblem, outcome);
+    }
     conds.add(
         new StatusCalculator.Cond(
             StatusCalculator.READY, true, "Reconciled", "Successfully reconciled"));
@@ -307,6 +316,49 @@ public class CollectorReconciler implements Reconciler<OpenTelemetryCollector> {
 
   /** What the upgrade routine decided for this reconcile. */
   private record Outcome(CollectorUpgrade.Result upgrade) {}
+
+  /** Ready=False reason of a collector whose allocator is not there. */
+  static final String ALLOCATOR_MISSING = "TargetAllocatorUnavailable";
+
+  /**
+   * Why the allocator a collector's scrape configs moved to is not serving (API absent or not
+   * permitted, or its TargetAllocator not rendered yet), or null when it is.
+   */
+  private String allocatorProblem(CollectorContext ctx, OpenTelemetryCollector cr) {
+    if (!TargetAllocatorBuilder.enabled(ctx)) {
+      return null;
+    }
+    if (!cfg.capabilities().targetAllocators()) {
+      return "targetAllocator is enabled, but the TargetAllocator API"
+          + " (opentelemetry.io/v1alpha1 targetallocators) is not served or the operator may not"
+          + " get/list/watch/create/update/patch/delete it; the prometheus receiver's"
+          + " scrape_configs are not being scraped";
+    }
+    var es = sources.get(TargetAllocatorBuilder.KIND);
+    HasMetadata ta = es == null ? null : es.get(new ResourceID(name(cr), ns(cr))).orElse(null);
+    if (ta instanceof GenericKubernetesResource g && allocatorReady(g)) {
+      return null;
+    }
+    return "waiting for TargetAllocator "
+        + ns(cr)
+        + "/"
+        + name(cr)
+        + " to be rendered; the prometheus receiver's scrape_configs are not scraped until then";
+  }
+
+  @SuppressWarnings("unchecked")
+  private static boolean allocatorReady(GenericKubernetesResource ta) {
+    Object status = ta.getAdditionalProperties().get("status");
+    if (!(status instanceof Map<?, ?> st) || !(st.get("conditions") instanceof List<?> list)) {
+      return false;
+    }
+    return list.stream()
+        .anyMatch(
+            c ->
+                c instanceof Map<?, ?> m
+                    && StatusCalculator.READY.equals(m.get("type"))
+                    && "True".equals(m.get("status")));
+  }
 
   private StatusCalculator.Cond rbacCondition(
       CollectorContext ctx, List<PolicyRule> refused, String apiProblem) {

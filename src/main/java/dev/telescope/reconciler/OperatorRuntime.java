@@ -216,6 +216,26 @@ public final class OperatorRuntime implements AutoCloseable {
             c.settingNamespaces(cfg.watchNamespaces());
           }
         });
+    // The TargetAllocator controller (and its informers) only when the API is served and
+    // permitted: an informer on a missing or forbidden kind would keep the operator unready.
+    if (cfg.capabilities().targetAllocators()) {
+      operator.register(
+          new TargetAllocatorReconciler(cfg, applier, events, Clock.systemUTC()),
+          c -> {
+            c.withReconciliationMaxInterval(resync)
+                .withRetry(
+                    new GenericRetry()
+                        .setInitialInterval(1000)
+                        .setIntervalMultiplier(2)
+                        .setMaxInterval(300_000)
+                        .setMaxAttempts(Integer.MAX_VALUE));
+            if (cfg.watchNamespaces().isEmpty()) {
+              c.watchingAllNamespaces();
+            } else {
+              c.settingNamespaces(cfg.watchNamespaces());
+            }
+          });
+    }
     OperatorRuntime runtime =
         new OperatorRuntime(
             operator, applier, reconciler, client, cfg, id, closing, leading, watchdog);

@@ -65,6 +65,33 @@ class CrdDriftTest {
   }
 
   @Test
+  void committedTargetAllocatorCrdMatchesTheModel() throws IOException {
+    Path generated = projectDir().resolve("target/classes").resolve(CrdFile.TA_GENERATED_RESOURCE);
+    if (!Files.isRegularFile(generated)) {
+      fail(generated + " is missing: the crd-generator runs at process-classes");
+    }
+    String expected =
+        CrdFile.renderTargetAllocator(Files.readString(generated, StandardCharsets.UTF_8));
+    Path committed = projectDir().resolve(CrdFile.TA_FILE);
+    List<Path> copies =
+        List.of(
+            committed,
+            projectDir().resolve("deploy/crd/targetallocators.opentelemetry.io.yaml"),
+            projectDir()
+                .resolve("operator/bundle/manifests/targetallocators.opentelemetry.io.yaml"));
+    if (Boolean.getBoolean(UPDATE_PROPERTY)) {
+      for (Path p : copies) {
+        Files.writeString(p, expected, StandardCharsets.UTF_8);
+      }
+    }
+    for (Path p : copies) {
+      if (!Files.isRegularFile(p) || !Files.readString(p).equals(expected)) {
+        fail(p + " is out of date with the model; update it with: " + UPDATE_COMMAND);
+      }
+    }
+  }
+
+  @Test
   void renderingIsStable() throws IOException {
     String once = rendered();
     assertThat(CrdFile.render(once)).isEqualTo(once);

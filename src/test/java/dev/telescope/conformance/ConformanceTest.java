@@ -178,12 +178,18 @@ class ConformanceTest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    cases.addAll(targetAllocatorSuites());
+    List<ChainsawCase> everyCase = List.copyOf(cases);
+    String only = System.getProperty("telescope.conformance.cases");
+    if (only != null && !only.isBlank()) {
+      cases.removeIf(c -> !java.util.regex.Pattern.compile(only).matcher(c.id()).find());
+    }
     if (SUMMARIES.containsKey("mock")) {
       prestart(cases);
     }
     List<DynamicNode> nodes = new ArrayList<>();
     nodes.add(
-        DynamicTest.dynamicTest("differences.yaml names existing cases", () -> listed(cases)));
+        DynamicTest.dynamicTest("differences.yaml names existing cases", () -> listed(everyCase)));
     for (String cluster : SUMMARIES.keySet()) {
       List<DynamicNode> perCase = new ArrayList<>();
       for (ChainsawCase c : cases) {
@@ -201,6 +207,23 @@ class ConformanceTest {
       nodes.add(DynamicContainer.dynamicContainer(cluster, perCase));
     }
     return nodes.stream();
+  }
+
+  /** The upstream-next root: suites of capabilities built after the first corpus. */
+  static final Path NEXT = TestYaml.shared().resolve("conformance/upstream-next");
+
+  /** The target allocator suites of upstream-next (cert-manager's kinds present for mTLS). */
+  static List<ChainsawCase> targetAllocatorSuites() {
+    List<ChainsawCase> out = new ArrayList<>();
+    for (String dir :
+        List.of(
+            "tests/e2e-targetallocator",
+            "tests/e2e-targetallocator-cr",
+            "tests/e2e-pdb/target-allocator",
+            "tests/e2e-ta-collector-mtls")) {
+      out.addAll(ChainsawCase.discover(NEXT, NEXT.resolve(dir)));
+    }
+    return out;
   }
 
   private static void listed(List<ChainsawCase> cases) {

@@ -7,12 +7,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telescope.api.Hub;
 import dev.telescope.api.common.ManagementState;
 import dev.telescope.api.common.Mode;
+import dev.telescope.api.v1alpha1.TargetAllocator;
 import dev.telescope.api.v1beta1.OpenTelemetryCollector;
 import dev.telescope.config.Defaults;
 import dev.telescope.manifests.CollectorContext;
 import dev.telescope.manifests.CollectorManifests;
 import dev.telescope.manifests.Labels;
 import dev.telescope.manifests.Replicas;
+import dev.telescope.manifests.targetallocator.AllocatorContext;
+import dev.telescope.manifests.targetallocator.AllocatorManifests;
 import dev.telescope.naming.Names;
 import dev.telescope.settings.OperatorConfig;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -216,6 +219,96 @@ final class RenderCluster implements Cluster {
     store.put(key(obj), obj);
     syncPods(obj);
     reconcileOwner(obj);
+    if (isAllocator(obj)) {
+      reconcileAllocator(key(obj));
+    }
+  }
+
+  // ---------------------------------------------------------------- the emulated allocator
+  // controller
+
+  private static boolean isAllocator(JsonNode o) {
+    return TargetAllocator.KIND.equals(o.path("kind").asText())
+        && CR_GROUP.equals(group(o.path("apiVersion").asText()));
+  }
+
+  /** The allocators a collector feeds: its own (same name) and the one it is labelled with. */
+  private void reconcileAllocatorsOf(ObjectNode collector) {
+    String ns = collector.at("/metadata/namespace").asText("");
+    List<String> names = new ArrayList<>();
+    names.add(collector.at("/metadata/name").asText());
+    JsonNode label = collector.at("/metadata/labels").get(TargetAllocator.COLLECTOR_LABEL);
+    if (label != null) {
+      names.add(label.asText());
+    }
+    for (String n : names) {
+      String k = key(TargetAllocator.API_VERSION, TargetAllocator.KIND, ns, n);
+      if (store.containsKey(k)) {
+        reconcileAllocator(k);
+      }
+    }
+  }
+
+  /** What the TargetAllocator controller does: render with the allocator builders, prune. */
+  private void reconcileAllocator(String taKey) {
+    ObjectNode taJson = store.get(taKey);
+    TargetAllocator ta = JSON.convertValue(taJson, TargetAllocator.class);
+    String ns = ta.getMetadata().getNamespace();
+    ObjectNode collector = null;
+    for (JsonNode ref : taJson.at("/metadata/ownerReferences")) {
+      if (CR_KIND.equals(ref.path("kind").asText())) {
+        collector =
+            store.get(
+                key(OpenTelemetryCollector.API_VERSION, CR_KIND, ns, ref.path("name").asText()));
+      }
+    }
+    if (collector == null) {
+      List<String> labelled =
+          keysWhere(
+              o ->
+                  isCollector(o)
+                      && ns.equals(o.at("/metadata/namespace").asText())
+                      && ta.getMetadata()
+                          .getName()
+                          .equals(
+                              o.at("/metadata/labels")
+                                  .path(TargetAllocator.COLLECTOR_LABEL)
+                                  .asText(null)));
+      collector = labelled.size() == 1 ? store.get(labelled.get(0)) : null;
+    }
+    CollectorContext cc =
+        collector == null
+            ? null
+            : CollectorContext.of(Defaults.apply(Hub.toHub(collector), cfg).collector(), cfg);
+    String uid = taJson.at("/metadata/uid").asText();
+    Set<String> desiredKeys = new LinkedHashSet<>();
+    boolean outer = !reconciling;
+    reconciling = true;
+    try {
+      for (HasMetadata o : AllocatorManifests.build(AllocatorContext.of(ta, cc, cfg))) {
+        ObjectNode desired = toJson(o);
+        ObjectNode ref =
+            ((ObjectNode) desired.get("metadata")).putArray("ownerReferences").addObject();
+        ref.put("apiVersion", TargetAllocator.API_VERSION);
+        ref.put("kind", TargetAllocator.KIND);
+        ref.put("name", ta.getMetadata().getName());
+        ref.put("uid", uid);
+        ref.put("controller", true);
+        ref.put("blockOwnerDeletion", true);
+        String k = key(desired);
+        desiredKeys.add(k);
+        createOrUpdate(desired, store.get(k));
+      }
+      for (String k : keysWhere(o -> controlledBy(o, uid))) {
+        if (!desiredKeys.contains(k)) {
+          remove(k);
+        }
+      }
+    } finally {
+      if (outer) {
+        reconciling = false;
+      }
+    }
   }
 
   /** Server-managed metadata: uid, creation time, resourceVersion, generation. */
@@ -335,6 +428,7 @@ final class RenderCluster implements Cluster {
       }
       prune(crJson, ctx, desiredKeys);
       writeStatus(crJson, ctx, true, null);
+      reconcileAllocatorsOf(crJson);
     } finally {
       if (outer) {
         reconciling = false;

@@ -721,6 +721,18 @@ class DeployManifestsTest {
     s.addAll(
         Rbac.rule(
             "opentelemetry.io", List.of("opentelemetrycollectors/finalizers"), List.of("update")));
+    s.addAll(
+        Rbac.rule(
+            "opentelemetry.io",
+            List.of("targetallocators"),
+            List.of("get", "list", "watch", "create", "update", "patch", "delete")));
+    s.addAll(
+        Rbac.rule(
+            "opentelemetry.io",
+            List.of("targetallocators/status"),
+            List.of("get", "update", "patch")));
+    s.addAll(
+        Rbac.rule("opentelemetry.io", List.of("targetallocators/finalizers"), List.of("update")));
     s.addAll(Rbac.rule("", List.of("configmaps", "services", "serviceaccounts"), OWNED));
     s.addAll(Rbac.rule("apps", List.of("deployments", "daemonsets", "statefulsets"), OWNED));
     s.addAll(Rbac.rule("policy", List.of("poddisruptionbudgets"), OWNED));

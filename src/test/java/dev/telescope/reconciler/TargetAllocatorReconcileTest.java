@@ -7,9 +7,15 @@ import dev.telescope.TestYaml;
 import dev.telescope.api.v1beta1.OpenTelemetryCollector;
 import dev.telescope.settings.Capabilities;
 import dev.telescope.settings.OperatorConfig;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.events.v1.Event;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
@@ -20,10 +26,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A collector with {@code targetAllocator.enabled} spawns a TargetAllocator CR, whose CRD comes
- * with upstream's install and not ours: with the API the CR is created, owned and pruned; without
- * it the rest of the collector is still reconciled (the write of the CR used to fail and stop the
- * reconcile before the ServiceMonitors, the pruning and the status).
+ * The target allocator against the mock API server: a collector with {@code
+ * targetAllocator.enabled} spawns a TargetAllocator CR that the allocator controller renders
+ * (embedded form); a standalone TargetAllocator serves the collector labelled with its name;
+ * without the API (absent, or forbidden so the detector reports it absent) the rest of the
+ * collector is reconciled and its status says Ready=False with a Warning naming what is missing.
  */
 @EnableKubernetesMockClient(crud = true)
 class TargetAllocatorReconcileTest {
@@ -149,16 +156,54 @@ class TargetAllocatorReconcileTest {
             .anyMatch(x -> x.getType().equals("Ready") && x.getStatus().equals("True"));
   }
 
+  boolean exists(Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> kind, String n) {
+    return client.resources(kind).inNamespace(NS).withName(n).get() != null;
+  }
+
+  String readyReason() {
+    OpenTelemetryCollector c = get();
+    if (c.getStatus() == null || c.getStatus().conditions == null) {
+      return null;
+    }
+    return c.getStatus().conditions.stream()
+        .filter(x -> x.getType().equals("Ready"))
+        .map(x -> x.getStatus() + "/" + x.getReason())
+        .findFirst()
+        .orElse(null);
+  }
+
   @Test
-  void withTheApiTheTargetAllocatorCrIsOwnedAndPruned() {
+  void embeddedAllocatorIsRenderedOwnedAndPruned() {
     start(true);
     OpenTelemetryCollector cr = client.resource(TestYaml.collector(cr(true))).create();
     await("TargetAllocator CR", WAIT, () -> targetAllocator() != null);
     assertThat(targetAllocator().getMetadata().getOwnerReferences())
         .singleElement()
         .satisfies(r -> assertThat(r.getUid()).isEqualTo(cr.getMetadata().getUid()));
+    await("allocator Deployment", WAIT, () -> exists(Deployment.class, "sts-targetallocator"));
+    await("allocator Service", WAIT, () -> exists(Service.class, "sts-targetallocator"));
+    await(
+        "allocator ServiceAccount",
+        WAIT,
+        () -> exists(ServiceAccount.class, "sts-targetallocator"));
+    await("allocator PDB", WAIT, () -> exists(PodDisruptionBudget.class, "sts-targetallocator"));
+    ConfigMap cm = client.configMaps().inNamespace(NS).withName("sts-targetallocator").get();
+    assertThat(cm.getData().get("targetallocator.yaml"))
+        .contains("app.kubernetes.io/instance: observability.sts")
+        .contains("allocation_strategy: consistent-hashing");
+    assertThat(
+            client
+                .apps()
+                .deployments()
+                .inNamespace(NS)
+                .withName("sts-targetallocator")
+                .get()
+                .getMetadata()
+                .getOwnerReferences())
+        .singleElement()
+        .satisfies(r -> assertThat(r.getKind()).isEqualTo("TargetAllocator"));
     await("ServiceMonitor rendered after the CR", WAIT, this::serviceMonitor);
-    await("ready", WAIT, this::ready);
+    await("ready once the allocator is rendered", WAIT, this::ready);
 
     OpenTelemetryCollector current = get();
     current.getSpec().targetAllocator.enabled = false;
@@ -167,7 +212,68 @@ class TargetAllocatorReconcileTest {
   }
 
   @Test
-  void withoutTheApiEverythingElseIsReconciled() {
+  void standaloneAllocatorServesTheLabelledCollector() {
+    start(true);
+    client
+        .resource(
+            TestYaml.collector(
+                cr(false)
+                    .replace(
+                        "  name: sts\n",
+                        "  name: sts\n  labels: {opentelemetry.io/target-allocator: shared}\n")))
+        .create();
+    client
+        .genericKubernetesResources(GenericKinds.TARGET_ALLOCATOR)
+        .inNamespace(NS)
+        .resource(
+            io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+                """
+                apiVersion: opentelemetry.io/v1alpha1
+                kind: TargetAllocator
+                metadata: {name: shared, namespace: %s}
+                spec: {serviceAccount: ta}
+                """
+                    .formatted(NS),
+                GenericKubernetesResource.class))
+        .create();
+    await(
+        "allocator ConfigMap selecting the labelled collector",
+        WAIT,
+        () -> {
+          ConfigMap cm =
+              client.configMaps().inNamespace(NS).withName("shared-targetallocator").get();
+          return cm != null
+              && cm.getData().get("targetallocator.yaml").contains("observability.sts");
+        });
+    assertThat(exists(ServiceAccount.class, "shared-targetallocator")).isFalse();
+    await(
+        "collector fetches from the standalone allocator",
+        WAIT,
+        () ->
+            client.configMaps().inNamespace(NS).list().getItems().stream()
+                .filter(c -> c.getMetadata().getName().startsWith("sts-collector-"))
+                .anyMatch(
+                    c ->
+                        c.getData()
+                            .get("collector.yaml")
+                            .contains("endpoint: http://shared-targetallocator:80")));
+    await(
+        "TargetAllocator status Ready",
+        WAIT,
+        () -> {
+          var ta =
+              client
+                  .genericKubernetesResources(GenericKinds.TARGET_ALLOCATOR)
+                  .inNamespace(NS)
+                  .withName("shared")
+                  .get();
+          return ta.getAdditionalProperties().get("status") != null
+              && ta.getAdditionalProperties().get("status").toString().contains("Ready");
+        });
+  }
+
+  @Test
+  void withoutTheApiTheCollectorIsNotReadyAndSaysWhy() {
     start(false);
     client.resource(TestYaml.collector(cr(true))).create();
     await(
@@ -175,8 +281,24 @@ class TargetAllocatorReconcileTest {
         WAIT,
         () -> client.apps().statefulSets().inNamespace(NS).withName("sts-collector").get() != null);
     await("ServiceMonitor rendered after the CR", WAIT, this::serviceMonitor);
-    await("ready", WAIT, this::ready);
+    await(
+        "Ready=False TargetAllocatorUnavailable",
+        WAIT,
+        () -> "False/TargetAllocatorUnavailable".equals(readyReason()));
     assertThat(targetAllocator()).isNull();
+    await(
+        "a Warning naming the missing API and rule",
+        WAIT,
+        () ->
+            client.resources(Event.class).inNamespace(NS).list().getItems().stream()
+                .anyMatch(
+                    e ->
+                        "Warning".equals(e.getType())
+                            && "TargetAllocatorUnavailable".equals(e.getReason())
+                            && e.getNote().contains("targetallocators")
+                            && e.getNote().contains("list/watch")));
+    // The operator itself stays up: its controllers run without any TargetAllocator informer.
+    assertThat(runtime.readinessProblem()).isEmpty();
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.telescope.api.common;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
@@ -24,7 +25,14 @@ public abstract class TargetAllocatorCommon {
     /** Metrics settings. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Metrics {
+      @JsonPropertyDescription("Create a ServiceMonitor for the allocator's own metrics.")
       public Boolean enableMetrics;
+
+      @JsonPropertyDescription("Labels added to the allocator's own metrics.")
+      public Map<String, String> extraLabels;
+
+      @JsonPropertyDescription("Do not add the prometheus.io scrape annotations.")
+      public Boolean disablePrometheusAnnotations;
     }
 
     public Metrics metrics;
@@ -34,9 +42,11 @@ public abstract class TargetAllocatorCommon {
   public Map<String, String> nodeSelector;
   public ResourceRequirements resources;
 
+  @Default("consistent-hashing")
   @JsonPropertyDescription("consistent-hashing (default), least-weighted or per-node.")
   public String allocationStrategy;
 
+  @Default("relabel-config")
   @JsonPropertyDescription("relabel-config (default) or empty.")
   public String filterStrategy;
 
@@ -52,6 +62,15 @@ public abstract class TargetAllocatorCommon {
   public Observability observability;
   public PodDisruptionBudgetSpec podDisruptionBudget;
   public Boolean allowInsecureAuthSecrets;
+
+  @Default("30s")
+  @JsonPropertyDescription("How long a not-ready collector keeps its targets. Default 30s.")
   public String collectorNotReadyGracePeriod;
+
+  @Default("30s")
+  @JsonPropertyDescription("How often collectors ask the allocator for their targets. Default 30s.")
   public String collectorTargetReloadInterval;
+
+  @JsonPropertyDescription("TLS between collectors and the allocator (cert-manager by default).")
+  public TargetAllocatorMtls mtls;
 }
