@@ -7,6 +7,7 @@ import dev.telescope.settings.Capabilities;
 import dev.telescope.settings.OperatorConfig;
 import dev.telescope.tls.CertificateSource;
 import dev.telescope.tls.SelfManagedCertificates;
+import dev.telescope.webhook.AdmissionDeadline;
 import dev.telescope.webhook.CollectorAdmission;
 import dev.telescope.webhook.HealthServer;
 import dev.telescope.webhook.InformerCollectorLookup;
@@ -196,6 +197,13 @@ public final class Cli {
                   io.micrometer.core.instrument.Gauge.builder(
                           "telescope_sidecar_" + name, pods, p -> p.counters().get(name))
                       .register(registry));
+      for (AdmissionDeadline.Reason reason : AdmissionDeadline.Reason.values()) {
+        io.micrometer.core.instrument.FunctionCounter.builder(
+                "telescope_sidecar_answered_before_deadline", pods, p -> p.early(reason))
+            .description("pods admitted unchanged because the decision missed the deadline")
+            .tag("reason", reason.tag())
+            .register(registry);
+      }
       CollectorAdmission collectors = new CollectorAdmission(cfg);
       server =
           new WebhookServer(

@@ -3,6 +3,7 @@ package dev.telescope.webhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
+import java.time.Duration;
 
 /**
  * Decides one admission request, free of HTTP and JSON concerns, so mutators and validators are
@@ -38,6 +39,17 @@ public interface AdmissionHandler {
      * @throws Exception as {@link AdmissionHandler#handle(AdmissionRequest)}
      */
     AdmissionResponse handle(AdmissionRequest request, JsonNode object) throws Exception;
+
+    /**
+     * As {@link #handle(AdmissionRequest, JsonNode)}, knowing how long the API server waits.
+     *
+     * @param timeout the request's {@code timeout} query parameter (see {@link
+     *     AdmissionDeadline#timeout(String)})
+     */
+    default AdmissionResponse handle(AdmissionRequest request, JsonNode object, Duration timeout)
+        throws Exception {
+      return handle(request, object);
+    }
 
     @Override
     default AdmissionResponse handle(AdmissionRequest request) throws Exception {

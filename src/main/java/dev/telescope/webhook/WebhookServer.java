@@ -554,7 +554,10 @@ public final class WebhookServer implements AutoCloseable {
     try {
       response =
           route.handler() instanceof AdmissionHandler.RawObject raw
-              ? raw.handle(request, object)
+              ? raw.handle(
+                  request,
+                  object,
+                  AdmissionDeadline.timeout(exchange.getRequestURI().getRawQuery()))
               : route.handler().handle(request);
       if (response == null || response.getAllowed() == null) {
         throw new IllegalStateException("the handler returned no decision");
