@@ -3,6 +3,7 @@ package dev.telescope;
 import dev.telescope.reconciler.CapabilityDetector;
 import dev.telescope.reconciler.InterningSerialization;
 import dev.telescope.reconciler.OperatorRuntime;
+import dev.telescope.reconciler.coverage.PodCoverage;
 import dev.telescope.settings.Capabilities;
 import dev.telescope.settings.OperatorConfig;
 import dev.telescope.tls.CertificateSource;
@@ -151,6 +152,19 @@ public final class Cli {
         io.micrometer.core.instrument.Gauge.builder(
                 "telescope_object_writes", r.operator, OperatorRuntime::objectWrites)
             .description("writes to owned objects since start")
+            .register(r.registry);
+        PodCoverage coverage = r.operator.coverage();
+        io.micrometer.core.instrument.Gauge.builder(
+                "telescope_pods_without_sidecar", coverage, PodCoverage::podsWithoutSidecar)
+            .description("pods asking for a sidecar that run without it (last check)")
+            .register(r.registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(
+                "telescope_pod_check_restarts", coverage, PodCoverage::restarts)
+            .description("workloads restarted so their pods get the sidecar")
+            .register(r.registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(
+                "telescope_pod_check_api_requests", coverage, PodCoverage::apiRequests)
+            .description("API reads of the pod coverage check")
             .register(r.registry);
       }
       LOG.info(

@@ -1,6 +1,7 @@
 package dev.telescope.reconciler;
 
 import dev.telescope.api.v1beta1.OpenTelemetryCollector;
+import dev.telescope.reconciler.coverage.PodCoverage;
 import dev.telescope.settings.OperatorConfig;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -32,6 +33,7 @@ public final class OperatorRuntime implements AutoCloseable {
   private final AtomicBoolean closing;
   private final AtomicBoolean leading;
   private final LeaseWatchdog watchdog;
+  private PodCoverage coverage;
 
   private OperatorRuntime(
       Operator operator,
@@ -132,6 +134,10 @@ public final class OperatorRuntime implements AutoCloseable {
     EventRecorder events = new EventRecorder(client, identity.orElse("telescope"));
     CollectorReconciler reconciler =
         new CollectorReconciler(cfg, applier, events, Clock.systemUTC());
+    PodCoverage coverage =
+        new PodCoverage(
+            client, events, cfg.podCheckPeriod(), cfg.watchNamespaces(), Clock.systemUTC());
+    reconciler.coverage(coverage);
     AtomicBoolean closing = new AtomicBoolean();
     AtomicBoolean leading = new AtomicBoolean();
     Runnable lost =
@@ -211,8 +217,17 @@ public final class OperatorRuntime implements AutoCloseable {
         });
     operator.start();
     LOG.info("reconciler started for {}", OpenTelemetryCollector.class.getSimpleName());
-    return new OperatorRuntime(
-        operator, applier, reconciler, client, cfg, id, closing, leading, watchdog);
+    OperatorRuntime runtime =
+        new OperatorRuntime(
+            operator, applier, reconciler, client, cfg, id, closing, leading, watchdog);
+    runtime.coverage = coverage;
+    coverage.start(runtime::isLeader);
+    return runtime;
+  }
+
+  /** The check for pods that ask for a sidecar and run without one. */
+  public PodCoverage coverage() {
+    return coverage;
   }
 
   /**
@@ -355,6 +370,9 @@ public final class OperatorRuntime implements AutoCloseable {
   @Override
   public void close() {
     closing.set(true);
+    if (coverage != null) {
+      coverage.close();
+    }
     boolean wasLeading = cfg.leaderElection() && leading.get();
     if (watchdog != null) {
       watchdog.close();
