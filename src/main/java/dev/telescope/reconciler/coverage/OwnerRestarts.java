@@ -128,8 +128,7 @@ final class OwnerRestarts {
           return null;
         }
         for (JsonNode ref : rs.path("ownerReferences")) {
-          if (ref.path("controller").asBoolean(false)
-              && "Deployment".equals(ref.path("kind").asText())) {
+          if ("Deployment".equals(ref.path("kind").asText())) {
             return "Deployment/" + pod.namespace() + "/" + ref.path("name").asText();
           }
         }
