@@ -328,6 +328,16 @@ class SecurityBoundaryTest {
     return b.build();
   }
 
+  /** A workload with just a name in team-a, for the restart patch. */
+  private static <T extends HasMetadata> T workload(T object, String name) {
+    object.setMetadata(
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+            .withName(name)
+            .withNamespace("team-a")
+            .build());
+    return object;
+  }
+
   private static Pod pod(String ns, String inject) {
     PodBuilder b =
         new PodBuilder()
@@ -687,6 +697,53 @@ class SecurityBoundaryTest {
       webhook.addAdmissionRoute("/mutate-v1-pod", pods, true);
       webhook.start();
       assertThat(RawTls.clientHelloFirstByte(webhook.port(), 3)).isEqualTo(0x16);
+
+      // The pod coverage check: pods created while no webhook ran, in a namespace that opted in to
+      // restarts (list pods and namespaces, get a ReplicaSet, patch each workload kind).
+      admin
+          .namespaces()
+          .withName("team-a")
+          .edit(
+              n -> {
+                n.getMetadata()
+                    .setAnnotations(
+                        Map.of(
+                            dev.telescope.reconciler.coverage.PodCoverage.RESTART_ANNOTATION,
+                            "true"));
+                return n;
+              });
+      admin
+          .resource(workload(new io.fabric8.kubernetes.api.model.apps.Deployment(), "app"))
+          .create();
+      admin
+          .resource(workload(new io.fabric8.kubernetes.api.model.apps.StatefulSet(), "db"))
+          .create();
+      admin
+          .resource(workload(new io.fabric8.kubernetes.api.model.apps.DaemonSet(), "agent"))
+          .create();
+      for (String[] owner :
+          List.of(
+              new String[] {"ReplicaSet", "app-1"},
+              new String[] {"StatefulSet", "db"},
+              new String[] {"DaemonSet", "agent"})) {
+        Pod uninjected = pod("team-a", "side");
+        uninjected.getMetadata().setName("uninjected-" + owner[1]);
+        uninjected
+            .getMetadata()
+            .setOwnerReferences(
+                List.of(
+                    new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
+                        .withApiVersion("apps/v1")
+                        .withKind(owner[0])
+                        .withName(owner[1])
+                        .withUid(owner[1] + "-uid")
+                        .withController(true)
+                        .build()));
+        admin.resource(uninjected).create();
+      }
+      assertThat(operator.coverage().runOnce().restarted())
+          .containsExactlyInAnyOrder(
+              "Deployment/team-a/app", "StatefulSet/team-a/db", "DaemonSet/team-a/agent");
 
       // Stopping hands the leader lease back.
       operator.close();

@@ -1,8 +1,10 @@
 package dev.telescope.metrics;
 
 import dev.telescope.reconciler.OperatorRuntime;
+import dev.telescope.reconciler.coverage.PodCoverage;
 import dev.telescope.tls.CertificateSource;
 import dev.telescope.tls.PemKeyMaterial;
+import dev.telescope.webhook.AdmissionDeadline;
 import dev.telescope.webhook.AdmissionHandler;
 import dev.telescope.webhook.ConversionHandler;
 import dev.telescope.webhook.PodAdmission;
@@ -44,6 +46,18 @@ public final class TelescopeMetrics {
   /** Unix time at which the webhook's serving certificate expires. */
   public static final String CERTIFICATE_NOT_AFTER = "telescope.webhook.certificate.not.after";
 
+  /** Pods admitted unchanged because the decision would have missed the API server's deadline. */
+  public static final String SIDECAR_EARLY = "telescope.sidecar.answered.before.deadline";
+
+  /** Pods asking for a sidecar that ran without one at the last coverage check. */
+  public static final String PODS_WITHOUT_SIDECAR = "telescope.pods.without.sidecar";
+
+  /** Workloads the coverage check restarted so their pods come back through the webhook. */
+  public static final String POD_CHECK_RESTARTS = "telescope.pod.check.restarts";
+
+  /** API reads of the pod coverage check (metadata-only pages). */
+  public static final String POD_CHECK_API_REQUESTS = "telescope.pod.check.api.requests";
+
   /** The Prometheus names of the meters above, as a scrape shows them (without suffixes). */
   public static final List<String> PROMETHEUS_NAMES =
       List.of(
@@ -51,7 +65,11 @@ public final class TelescopeMetrics {
           "telescope_sidecar_admissions_total",
           "telescope_webhook_requests_total",
           "telescope_webhook_request_duration_seconds",
-          "telescope_webhook_certificate_not_after_seconds");
+          "telescope_webhook_certificate_not_after_seconds",
+          "telescope_sidecar_answered_before_deadline_total",
+          "telescope_pods_without_sidecar",
+          "telescope_pod_check_restarts_total",
+          "telescope_pod_check_api_requests_total");
 
   /** Label of the unknown-path counters, as {@link WebhookServer} counts them. */
   static final String UNMATCHED = "unmatched";
@@ -111,6 +129,16 @@ public final class TelescopeMetrics {
     FunctionCounter.builder(OBJECT_WRITES, operator, OperatorRuntime::objectWrites)
         .description("Writes (create, update, delete) to objects the operator owns")
         .register(registry);
+    PodCoverage coverage = operator.coverage();
+    Gauge.builder(PODS_WITHOUT_SIDECAR, coverage, PodCoverage::podsWithoutSidecar)
+        .description("Pods asking for a sidecar that run without it (last check)")
+        .register(registry);
+    FunctionCounter.builder(POD_CHECK_RESTARTS, coverage, PodCoverage::restarts)
+        .description("Workloads restarted so their pods get the sidecar")
+        .register(registry);
+    FunctionCounter.builder(POD_CHECK_API_REQUESTS, coverage, PodCoverage::apiRequests)
+        .description("API reads of the pod coverage check")
+        .register(registry);
   }
 
   /**
@@ -124,6 +152,12 @@ public final class TelescopeMetrics {
       FunctionCounter.builder(SIDECAR_ADMISSIONS, pods, p -> p.counters().getOrDefault(outcome, 0L))
           .description("Pod admissions by what the sidecar injector did")
           .tag("outcome", outcome)
+          .register(registry);
+    }
+    for (AdmissionDeadline.Reason reason : AdmissionDeadline.Reason.values()) {
+      FunctionCounter.builder(SIDECAR_EARLY, pods, p -> p.early(reason))
+          .description("Pods admitted unchanged because the decision missed the deadline")
+          .tag("reason", reason.tag())
           .register(registry);
     }
   }

@@ -94,6 +94,13 @@ public class CollectorReconciler implements Reconciler<OpenTelemetryCollector> {
   private final java.util.concurrent.atomic.AtomicLong reconciles =
       new java.util.concurrent.atomic.AtomicLong();
 
+  private dev.telescope.reconciler.coverage.PodCoverage coverage;
+
+  /** Adds the pod coverage check's condition to sidecar collectors; call before registering. */
+  public void coverage(dev.telescope.reconciler.coverage.PodCoverage check) {
+    this.coverage = check;
+  }
+
   /** How many reconciles ran (for metrics and tests that wait for a resync). */
   public long reconciles() {
     return reconciles.get();
@@ -111,6 +118,9 @@ public class CollectorReconciler implements Reconciler<OpenTelemetryCollector> {
   public List<EventSource<?, OpenTelemetryCollector>> prepareEventSources(
       EventSourceContext<OpenTelemetryCollector> context) {
     List<EventSource<?, OpenTelemetryCollector>> out = new ArrayList<>();
+    if (coverage != null) {
+      out.add(coverage.eventSource(context));
+    }
     for (Class<? extends HasMetadata> kind : OWNED) {
       out.add(register(kind.getSimpleName(), namespaced(kind, context), context));
     }
@@ -298,6 +308,9 @@ public class CollectorReconciler implements Reconciler<OpenTelemetryCollector> {
     }
     if (!rendered.warnings().isEmpty()) {
       LOG.info("{}/{}: {}", ns(cr), name(cr), rendered.warnings());
+    }
+    if (coverage != null) {
+      coverage.condition(cr).ifPresent(conds::add);
     }
     String allocatorProblem = allocatorProblem(ctx, cr);
     if (allocatorProblem != null) {

@@ -1,6 +1,7 @@
 package dev.telescope.reconciler;
 
 import dev.telescope.api.v1beta1.OpenTelemetryCollector;
+import dev.telescope.reconciler.coverage.PodCoverage;
 import dev.telescope.settings.OperatorConfig;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -32,6 +33,7 @@ public final class OperatorRuntime implements AutoCloseable {
   private final AtomicBoolean closing;
   private final AtomicBoolean leading;
   private final LeaseWatchdog watchdog;
+  private PodCoverage coverage;
 
   private OperatorRuntime(
       Operator operator,
@@ -136,6 +138,10 @@ public final class OperatorRuntime implements AutoCloseable {
     EventRecorder events = new EventRecorder(client, identity.orElse("telescope"));
     CollectorReconciler reconciler =
         new CollectorReconciler(cfg, applier, events, Clock.systemUTC());
+    PodCoverage coverage =
+        new PodCoverage(
+            client, events, cfg.podCheckPeriod(), cfg.watchNamespaces(), Clock.systemUTC());
+    reconciler.coverage(coverage);
     AtomicBoolean closing = new AtomicBoolean();
     AtomicBoolean leading = new AtomicBoolean();
     Runnable lost =
@@ -239,6 +245,8 @@ public final class OperatorRuntime implements AutoCloseable {
     OperatorRuntime runtime =
         new OperatorRuntime(
             operator, applier, reconciler, client, cfg, id, closing, leading, watchdog);
+    runtime.coverage = coverage;
+    coverage.start(runtime::isLeader);
     if (cfg.leaderElection() && !runtime.leaseNamespaceExists()) {
       runtime.waitForLeaseNamespace();
     } else {
@@ -314,6 +322,11 @@ public final class OperatorRuntime implements AutoCloseable {
         period,
         period,
         java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /** The check for pods that ask for a sidecar and run without one. */
+  public PodCoverage coverage() {
+    return coverage;
   }
 
   /**
@@ -512,6 +525,9 @@ public final class OperatorRuntime implements AutoCloseable {
   @Override
   public void close() {
     closing.set(true);
+    if (coverage != null) {
+      coverage.close();
+    }
     boolean wasLeading = cfg.leaderElection() && leading.get();
     if (namespacePoll != null) {
       namespacePoll.shutdownNow();

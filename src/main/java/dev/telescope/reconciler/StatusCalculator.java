@@ -32,6 +32,35 @@ public final class StatusCalculator {
   /** One condition to set: type, status, reason and message. */
   public record Cond(String type, boolean status, String reason, String message) {}
 
+  /** Set by the pod coverage check on sidecar collectors some of whose pods lack the sidecar. */
+  public static final String PODS_WITHOUT_SIDECAR = "PodsWithoutSidecar";
+
+  /**
+   * The {@link #PODS_WITHOUT_SIDECAR} condition: True with the count and the first names when pods
+   * that ask for this sidecar run without it, False once none does.
+   *
+   * @param count pods found without the sidecar
+   * @param firstNames some of them, {@code namespace/name}
+   */
+  public static Cond podsWithoutSidecar(int count, List<String> firstNames) {
+    if (count == 0) {
+      return new Cond(
+          PODS_WITHOUT_SIDECAR,
+          false,
+          "AllPodsInjected",
+          "every pod asking for this sidecar has it");
+    }
+    return new Cond(
+        PODS_WITHOUT_SIDECAR,
+        true,
+        "SidecarMissing",
+        count
+            + " pod(s) asking for this sidecar run without it (admitted while the webhook was"
+            + " unreachable, or before the collector existed); restart them: "
+            + String.join(", ", firstNames)
+            + (count > firstNames.size() ? ", ..." : ""));
+  }
+
   /**
    * The new status.
    *

@@ -223,6 +223,14 @@ public final class OperatorOptions {
   Duration resyncPeriod;
 
   @Option(
+      names = "--pod-check-period",
+      paramLabel = "DURATION",
+      defaultValue = "5m",
+      converter = PeriodOrOffConverter.class,
+      description = "look for annotated pods without a sidecar this often; 0: off")
+  Duration podCheckPeriod;
+
+  @Option(
       names = "--target-allocator-image",
       paramLabel = "IMAGE",
       defaultValue = OperatorConfig.DEFAULT_TARGET_ALLOCATOR_IMAGE,
@@ -446,6 +454,22 @@ public final class OperatorOptions {
       } catch (RuntimeException e) {
         throw new TypeConversionException(
             "must be a duration such as 30s, 10m or 1h, got " + value);
+      }
+    }
+  }
+
+  /** A {@link DurationConverter} duration, or {@code 0} to switch the periodic task off. */
+  static final class PeriodOrOffConverter implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      if (value.trim().equals("0")) {
+        return Duration.ZERO;
+      }
+      try {
+        return new DurationConverter().convert(value);
+      } catch (TypeConversionException e) {
+        throw new TypeConversionException(
+            "must be 0 (off) or a duration such as 30s, 10m or 1h, got " + value);
       }
     }
   }

@@ -119,6 +119,7 @@ public final class SettingsParser {
             o.leaderElectionLease,
             o.webhookThreads != null ? o.webhookThreads : OperatorConfig.defaultWebhookThreads(),
             o.resyncPeriod,
+            o.podCheckPeriod,
             proxy,
             o.targetAllocatorImage,
             instrumentation(o, pr.commandSpec()),

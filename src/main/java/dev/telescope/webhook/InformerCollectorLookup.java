@@ -39,6 +39,10 @@ import org.slf4j.LoggerFactory;
  * short timeout on the first pod of each ReplicaSet and remembered for the next ones; a slow or
  * refused GET only drops the {@code k8s.deployment.*} resource attributes. A zero timeout turns the
  * GET off entirely.
+ *
+ * <p>A miss for a collector a pod names (or for the one sidecar collector {@code "true"} asks for)
+ * is confirmed by one live read before the webhook answers "not found": the informer trails the API
+ * server, and a collector applied together with its Deployment is often not in it yet.
  */
 public final class InformerCollectorLookup implements CollectorLookup, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(InformerCollectorLookup.class);
@@ -49,12 +53,24 @@ public final class InformerCollectorLookup implements CollectorLookup, AutoClose
   /** The default wait for a ReplicaSet GET: well inside the webhook's 5-second timeout. */
   public static final Duration DEFAULT_OWNER_TIMEOUT = Duration.ofMillis(500);
 
+  /**
+   * The longest a cache miss for a named collector (or for {@code "true"}) waits on the one live
+   * read that confirms it: a collector applied a moment before its pods may not have reached the
+   * informer yet.
+   */
+  public static final Duration DEFAULT_LIVE_READ_TIMEOUT = Duration.ofSeconds(1);
+
+  /** How long a miss confirmed by a live read is believed, so a bad annotation costs one read. */
+  private static final long MISS_TTL_NANOS = TimeUnit.SECONDS.toNanos(5);
+
   private static final long OWNER_TTL_NANOS = TimeUnit.MINUTES.toNanos(10);
   private static final int OWNER_CACHE_MAX = 1024;
 
   private final KubernetesClient client;
   private final Set<String> watchNamespaces;
   private final Duration ownerTimeout;
+  private final Duration liveReadTimeout;
+  private final ConcurrentHashMap<String, Long> confirmedMisses = new ConcurrentHashMap<>();
   private final List<SharedIndexInformer<OpenTelemetryCollector>> collectorInformers =
       new ArrayList<>();
   private final Map<String, SharedIndexInformer<OpenTelemetryCollector>> byNamespace =
@@ -62,6 +78,8 @@ public final class InformerCollectorLookup implements CollectorLookup, AutoClose
   private final SharedIndexInformer<Namespace> namespaces;
   private final ConcurrentHashMap<String, Owned> owners = new ConcurrentHashMap<>();
   private final ThreadPoolExecutor ownerExecutor;
+  private final java.util.concurrent.atomic.LongAdder liveReads =
+      new java.util.concurrent.atomic.LongAdder();
 
   private record Owned(CompletableFuture<Optional<ReplicaSet>> future, long created) {}
 
@@ -74,9 +92,19 @@ public final class InformerCollectorLookup implements CollectorLookup, AutoClose
    */
   public InformerCollectorLookup(
       KubernetesClient client, Set<String> watchNamespaces, Duration ownerTimeout) {
+    this(client, watchNamespaces, ownerTimeout, DEFAULT_LIVE_READ_TIMEOUT);
+  }
+
+  /** As above, with the bound of the live read behind a collector cache miss; zero: never read. */
+  public InformerCollectorLookup(
+      KubernetesClient client,
+      Set<String> watchNamespaces,
+      Duration ownerTimeout,
+      Duration liveReadTimeout) {
     this.client = client;
     this.watchNamespaces = Set.copyOf(watchNamespaces);
     this.ownerTimeout = ownerTimeout;
+    this.liveReadTimeout = liveReadTimeout;
     Map<String, Function<OpenTelemetryCollector, List<String>>> index =
         Map.of(
             SIDECAR_INDEX,
@@ -100,8 +128,8 @@ public final class InformerCollectorLookup implements CollectorLookup, AutoClose
     namespaces.exceptionHandler(InformerCollectorLookup::retry);
     ownerExecutor =
         new ThreadPoolExecutor(
-            1,
-            1,
+            2,
+            2,
             30,
             TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(64),
@@ -154,6 +182,21 @@ public final class InformerCollectorLookup implements CollectorLookup, AutoClose
     }
     List<OpenTelemetryCollector> out =
         new ArrayList<>(informer.getIndexer().byIndex(SIDECAR_INDEX, namespace));
+    if (out.isEmpty()) {
+      out.addAll(
+          liveRead(
+              "list/" + namespace,
+              () ->
+                  client
+                      .resources(OpenTelemetryCollector.class)
+                      .inNamespace(namespace)
+                      .list()
+                      .getItems()
+                      .stream()
+                      .filter(CollectorLookup::isSidecar)
+                      .toList(),
+              List.of()));
+    }
     out.sort(Comparator.comparing(c -> c.getMetadata().getName()));
     return out;
   }
@@ -164,8 +207,65 @@ public final class InformerCollectorLookup implements CollectorLookup, AutoClose
     if (informer == null) {
       return Optional.empty();
     }
-    return Optional.ofNullable(
-        informer.getStore().getByKey(Cache.namespaceKeyFunc(namespace, name)));
+    OpenTelemetryCollector cached =
+        informer.getStore().getByKey(Cache.namespaceKeyFunc(namespace, name));
+    if (cached != null) {
+      return Optional.of(cached);
+    }
+    return liveRead(
+        "get/" + namespace + "/" + name,
+        () ->
+            Optional.ofNullable(
+                client
+                    .resources(OpenTelemetryCollector.class)
+                    .inNamespace(namespace)
+                    .withName(name)
+                    .get()),
+        Optional.empty());
+  }
+
+  /** Live reads done after a cache miss (each bounded by the live-read timeout). */
+  public long liveReads() {
+    return liveReads.sum();
+  }
+
+  /**
+   * The one live read behind a cache miss, on the owner executor and bounded by the live-read
+   * timeout; {@code none} when it times out, fails or is refused. An empty answer is remembered for
+   * a few seconds, so a 100-replica Deployment naming a missing collector costs one read, not 100.
+   */
+  private <T> T liveRead(String key, java.util.function.Supplier<T> read, T none) {
+    if (liveReadTimeout.isZero() || liveReadTimeout.isNegative()) {
+      return none;
+    }
+    long now = System.nanoTime();
+    Long missed = confirmedMisses.get(key);
+    if (missed != null && now - missed < MISS_TTL_NANOS) {
+      return none;
+    }
+    if (confirmedMisses.size() >= OWNER_CACHE_MAX) {
+      confirmedMisses.clear();
+    }
+    CompletableFuture<T> future;
+    try {
+      liveReads.increment();
+      future = CompletableFuture.supplyAsync(read, ownerExecutor);
+    } catch (RejectedExecutionException e) {
+      return none;
+    }
+    try {
+      T value = future.get(liveReadTimeout.toNanos(), TimeUnit.NANOSECONDS);
+      if (none.equals(value)) {
+        confirmedMisses.put(key, now);
+      }
+      return value;
+    } catch (TimeoutException | ExecutionException e) {
+      LOG.debug("Live read {} after a collector cache miss failed: {}", key, e.toString());
+      return none;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return none;
+    }
   }
 
   @Override

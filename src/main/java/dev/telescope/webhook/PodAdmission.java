@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -30,6 +31,7 @@ public final class PodAdmission implements AdmissionHandler.RawObject {
   private final SidecarInjector injector;
   private final CollectorLookup lookup;
   private final SidecarEvents events;
+  private final AdmissionDeadline deadline;
   private final LongAdder injected = new LongAdder();
   private final LongAdder removed = new LongAdder();
   private final LongAdder skipped = new LongAdder();
@@ -43,8 +45,25 @@ public final class PodAdmission implements AdmissionHandler.RawObject {
    */
   public PodAdmission(SidecarInjector injector, CollectorLookup lookup, SidecarEvents events) {
     this.injector = Objects.requireNonNull(injector, "injector");
-    this.lookup = Objects.requireNonNull(lookup, "lookup");
     this.events = Objects.requireNonNull(events, "events");
+    this.deadline = new AdmissionDeadline(lookup, events);
+    this.lookup = deadline.track(lookup);
+  }
+
+  /** Answers within the deadline the API server sent in the request's {@code timeout} query. */
+  @Override
+  public AdmissionResponse handle(AdmissionRequest request, JsonNode object, WebhookRequest http) {
+    return handle(request, object, AdmissionDeadline.timeout(http.rawQuery()));
+  }
+
+  /** As {@link #handle(AdmissionRequest, JsonNode)}, answered within the request's deadline. */
+  public AdmissionResponse handle(AdmissionRequest request, JsonNode object, Duration timeout) {
+    return deadline.answer(request, object, timeout, this::handle);
+  }
+
+  /** Answers sent (allowed, unchanged) before the decision was ready, by reason. */
+  public long early(AdmissionDeadline.Reason reason) {
+    return deadline.early(reason);
   }
 
   /**

@@ -748,6 +748,11 @@ class DeployManifestsTest {
         Rbac.rule(
             "rbac.authorization.k8s.io", List.of("clusterroles", "clusterrolebindings"), OWNED));
     s.addAll(Rbac.rule("events.k8s.io", List.of("events"), List.of("create")));
+    // The pod coverage check.
+    s.addAll(Rbac.rule("", List.of("pods", "namespaces"), List.of("list")));
+    s.addAll(Rbac.rule("apps", List.of("replicasets"), List.of("get")));
+    s.addAll(
+        Rbac.rule("apps", List.of("deployments", "daemonsets", "statefulsets"), List.of("patch")));
     return s;
   }
 
@@ -808,7 +813,9 @@ class DeployManifestsTest {
     Set<String> s = new TreeSet<>();
     s.addAll(
         Rbac.rule(
-            "opentelemetry.io", List.of("opentelemetrycollectors"), List.of("list", "watch")));
+            "opentelemetry.io",
+            List.of("opentelemetrycollectors"),
+            List.of("get", "list", "watch")));
     s.addAll(Rbac.rule("", List.of("namespaces"), List.of("list", "watch")));
     s.addAll(Rbac.rule("apps", List.of("replicasets"), List.of("get")));
     s.addAll(Rbac.rule("", List.of("events"), List.of("create")));
