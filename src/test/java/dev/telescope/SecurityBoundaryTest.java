@@ -401,15 +401,28 @@ class SecurityBoundaryTest {
    * else that is never used fails the test: the install must not grant more than the code uses.
    */
   static final Map<String, String> UNUSED_WITH_REASON =
-      Map.of(
-          "route.openshift.io/routes/custom-host",
-          "checked by OpenShift's API server when a Route sets spec.host; never a request itself",
-          "gateway.networking.k8s.io/httproutes:delete",
-          "pruning an HTTPRoute when spec.httpRoute is switched off (tested in ConformanceTest's"
-              + " httpRoute case); this scenario never switches it off",
-          "opentelemetry.io/opentelemetrycollectors/finalizers",
-          "checked by the API server (OwnerReferencesPermissionEnforcement) when an owner reference"
-              + " sets blockOwnerDeletion; never a request itself");
+      Map.ofEntries(
+          Map.entry(
+              "route.openshift.io/routes/custom-host",
+              "checked by OpenShift's API server when a Route sets spec.host; never a request"),
+          Map.entry(
+              "gateway.networking.k8s.io/httproutes:delete",
+              "pruning an HTTPRoute when spec.httpRoute is switched off (tested in"
+                  + " ConformanceTest's httpRoute case); this scenario never switches it off"),
+          Map.entry(
+              "opentelemetry.io/opentelemetrycollectors/finalizers",
+              "checked by the API server (OwnerReferencesPermissionEnforcement) when an owner"
+                  + " reference sets blockOwnerDeletion; never a request itself"),
+          Map.entry(
+              "opentelemetry.io/targetallocators",
+              "the TargetAllocator controller runs only where that API is served; this scenario's"
+                  + " cluster has no TargetAllocator CRD (TargetAllocatorReconcilerTest covers it)"),
+          Map.entry(
+              "opentelemetry.io/targetallocators/status",
+              "status of TargetAllocators, written by the controller this scenario does not run"),
+          Map.entry(
+              "opentelemetry.io/targetallocators/finalizers",
+              "checked by the API server when an allocator's children set blockOwnerDeletion"));
 
   @Test
   void theOperatorAndWebhookUseExactlyTheRbacTheInstallGrantsAndLogNoSecrets() throws Exception {

@@ -753,6 +753,8 @@ class DeployManifestsTest {
     s.addAll(Rbac.rule("apps", List.of("replicasets"), List.of("get")));
     s.addAll(
         Rbac.rule("apps", List.of("deployments", "daemonsets", "statefulsets"), List.of("patch")));
+    // Leader election checks that the Lease's namespace exists before campaigning.
+    s.addAll(Rbac.rule("", List.of("namespaces"), List.of("get")));
     return s;
   }
 
