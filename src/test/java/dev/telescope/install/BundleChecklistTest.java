@@ -321,9 +321,11 @@ class BundleChecklistTest {
       assertThat(e.path("metadata").path("name").asText()).isNotBlank();
       // And they are collectors our model reads without unknown fields.
       Class<?> type =
-          e.path("apiVersion").asText().endsWith("v1alpha1")
-              ? dev.telescope.api.v1alpha1.OpenTelemetryCollector.class
-              : dev.telescope.api.v1beta1.OpenTelemetryCollector.class;
+          "Instrumentation".equals(e.path("kind").asText())
+              ? dev.telescope.api.instrumentation.Instrumentation.class
+              : e.path("apiVersion").asText().endsWith("v1alpha1")
+                  ? dev.telescope.api.v1alpha1.OpenTelemetryCollector.class
+                  : dev.telescope.api.v1beta1.OpenTelemetryCollector.class;
       Object cr = Strict.STRICT_YAML.treeToValue(e, type);
       assertThat(Strict.unknownFields(cr)).isEmpty();
     }
@@ -355,7 +357,7 @@ class BundleChecklistTest {
     for (JsonNode o : bundle.spec().path("customresourcedefinitions").path("owned")) {
       assertThat(o.path("displayName").asText()).isNotBlank();
       assertThat(o.path("description").asText()).isNotBlank();
-      assertThat(o.path("name").asText()).isEqualTo(CRD_NAME);
+      assertThat(o.path("name").asText()).isIn(CRD_NAME, "instrumentations.opentelemetry.io");
     }
     assertThat(bundle.spec().path("customresourcedefinitions").has("required")).isFalse();
   }
