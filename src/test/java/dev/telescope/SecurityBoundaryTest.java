@@ -397,6 +397,9 @@ class SecurityBoundaryTest {
           "gateway.networking.k8s.io/httproutes:delete",
           "pruning an HTTPRoute when spec.httpRoute is switched off (tested in ConformanceTest's"
               + " httpRoute case); this scenario never switches it off",
+          "batch/jobs:get",
+          "the webhook's owner lookup for an auto-instrumented pod owned by a Job (CronJob"
+              + " attributes, tested in PodInstrumentationTest); this scenario has no such pod",
           "opentelemetry.io/opentelemetrycollectors/finalizers",
           "checked by the API server (OwnerReferencesPermissionEnforcement) when an owner reference"
               + " sets blockOwnerDeletion; never a request itself");

@@ -1,12 +1,17 @@
 package dev.telescope.webhook;
 
+import dev.telescope.api.instrumentation.Instrumentation;
 import dev.telescope.api.v1beta1.OpenTelemetryCollector;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,7 +68,10 @@ public final class InformerCollectorLookup implements CollectorLookup, AutoClose
   private final ConcurrentHashMap<String, Owned> owners = new ConcurrentHashMap<>();
   private final ThreadPoolExecutor ownerExecutor;
 
-  private record Owned(CompletableFuture<Optional<ReplicaSet>> future, long created) {}
+  private final List<SharedIndexInformer<Instrumentation>> instrumentationInformers =
+      new ArrayList<>();
+
+  private record Owned(CompletableFuture<Optional<HasMetadata>> future, long created) {}
 
   /**
    * Creates the informers (not started).
@@ -93,6 +101,30 @@ public final class InformerCollectorLookup implements CollectorLookup, AutoClose
         byNamespace.put(ns, informer);
       }
     }
+    // Instrumentations are read where pods may be instrumented: the watched namespaces or all.
+    // managedFields are dropped on arrival: nothing here reads them and they double the size.
+    if (this.watchNamespaces.isEmpty()) {
+      instrumentationInformers.add(
+          client.resources(Instrumentation.class).inAnyNamespace().runnableInformer(0));
+    } else {
+      for (String ns : new TreeSet<>(this.watchNamespaces)) {
+        instrumentationInformers.add(
+            client.resources(Instrumentation.class).inNamespace(ns).runnableInformer(0));
+      }
+    }
+    for (SharedIndexInformer<Instrumentation> i : instrumentationInformers) {
+      i.exceptionHandler(InformerCollectorLookup::retry);
+      i.itemStore(
+          new BasicItemStore<>(Cache::metaNamespaceKeyFunc) {
+            @Override
+            public Instrumentation put(String key, Instrumentation obj) {
+              if (obj.getMetadata() != null) {
+                obj.getMetadata().setManagedFields(null);
+              }
+              return super.put(key, obj);
+            }
+          });
+    }
     // Cluster-wide even with watched namespaces: a pod anywhere may name "ns/collector".
     namespaces = client.namespaces().runnableInformer(0);
     collectorInformers.forEach(
@@ -121,6 +153,7 @@ public final class InformerCollectorLookup implements CollectorLookup, AutoClose
   /** Starts the informers without waiting for them to sync; see {@link #hasSynced()}. */
   public InformerCollectorLookup start() {
     collectorInformers.forEach(SharedIndexInformer::start);
+    instrumentationInformers.forEach(SharedIndexInformer::start);
     namespaces.start();
     return this;
   }
@@ -179,10 +212,45 @@ public final class InformerCollectorLookup implements CollectorLookup, AutoClose
    */
   @Override
   public Optional<ReplicaSet> replicaSet(String namespace, String name) {
+    return owner("ReplicaSet", namespace, name).map(ReplicaSet.class::cast);
+  }
+
+  /** As {@link #replicaSet}: a Job's owners (its CronJob), by a bounded, remembered GET. */
+  @Override
+  public Optional<Job> job(String namespace, String name) {
+    return owner("Job", namespace, name).map(Job.class::cast);
+  }
+
+  @Override
+  public List<Instrumentation> instrumentations(String namespace) {
+    List<Instrumentation> out = new ArrayList<>();
+    for (SharedIndexInformer<Instrumentation> informer : instrumentationInformers) {
+      for (Instrumentation i : informer.getStore().list()) {
+        if (namespace != null && namespace.equals(i.getMetadata().getNamespace())) {
+          out.add(i);
+        }
+      }
+    }
+    out.sort(Comparator.comparing(i -> i.getMetadata().getName()));
+    return out;
+  }
+
+  @Override
+  public Optional<Instrumentation> instrumentation(String namespace, String name) {
+    for (SharedIndexInformer<Instrumentation> informer : instrumentationInformers) {
+      Instrumentation i = informer.getStore().getByKey(Cache.namespaceKeyFunc(namespace, name));
+      if (i != null) {
+        return Optional.of(i);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Optional<HasMetadata> owner(String kind, String namespace, String name) {
     if (ownerTimeout.isZero() || ownerTimeout.isNegative()) {
       return Optional.empty();
     }
-    String key = namespace + "/" + name;
+    String key = kind + ":" + namespace + "/" + name;
     long now = System.nanoTime();
     Owned owned = owners.get(key);
     if (owned == null || now - owned.created() > OWNER_TTL_NANOS) {
@@ -201,7 +269,7 @@ public final class InformerCollectorLookup implements CollectorLookup, AutoClose
           ownerExecutor.execute(
               () -> {
                 try {
-                  fresh.future().complete(fetch(namespace, name));
+                  fresh.future().complete(fetch(kind, namespace, name));
                 } catch (RuntimeException e) {
                   // Not remembered: the next pod of this ReplicaSet asks again.
                   owners.remove(key, fresh);
@@ -224,7 +292,22 @@ public final class InformerCollectorLookup implements CollectorLookup, AutoClose
     }
   }
 
-  private Optional<ReplicaSet> fetch(String namespace, String name) {
+  private Optional<HasMetadata> fetch(String kind, String namespace, String name) {
+    if ("Job".equals(kind)) {
+      Job job = client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
+      if (job == null) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          new JobBuilder()
+              .withNewMetadata()
+              .withName(job.getMetadata().getName())
+              .withNamespace(job.getMetadata().getNamespace())
+              .withUid(job.getMetadata().getUid())
+              .withOwnerReferences(job.getMetadata().getOwnerReferences())
+              .endMetadata()
+              .build());
+    }
     ReplicaSet rs = client.apps().replicaSets().inNamespace(namespace).withName(name).get();
     if (rs == null) {
       return Optional.empty();
@@ -261,6 +344,7 @@ public final class InformerCollectorLookup implements CollectorLookup, AutoClose
   @Override
   public void close() {
     collectorInformers.forEach(SharedIndexInformer::close);
+    instrumentationInformers.forEach(SharedIndexInformer::close);
     namespaces.close();
     ownerExecutor.shutdownNow();
   }

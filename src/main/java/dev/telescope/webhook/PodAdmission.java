@@ -42,9 +42,30 @@ public final class PodAdmission implements AdmissionHandler.RawObject {
    * @param events where "not injected" reasons go
    */
   public PodAdmission(SidecarInjector injector, CollectorLookup lookup, SidecarEvents events) {
+    this(injector, lookup, events, null);
+  }
+
+  /**
+   * With auto-instrumentation after the sidecar.
+   *
+   * @param instrumentation the instrumentation step; null: sidecar only
+   */
+  public PodAdmission(
+      SidecarInjector injector,
+      CollectorLookup lookup,
+      SidecarEvents events,
+      PodInstrumentation instrumentation) {
     this.injector = Objects.requireNonNull(injector, "injector");
     this.lookup = Objects.requireNonNull(lookup, "lookup");
     this.events = Objects.requireNonNull(events, "events");
+    this.instrumentation = instrumentation;
+  }
+
+  private final PodInstrumentation instrumentation;
+
+  /** The instrumentation counters by {@code <language>.<outcome>}; empty without the step. */
+  public Map<String, Long> instrumentationCounters() {
+    return instrumentation == null ? Map.of() : instrumentation.counters();
   }
 
   /**
@@ -91,6 +112,31 @@ public final class PodAdmission implements AdmissionHandler.RawObject {
       }
       Namespace ns = lookup.namespace(namespace).orElseGet(() -> unknownNamespace(request));
       SidecarInjector.Decision decision = injector.decide(pod, namespace, ns, lookup);
+      if (instrumentation != null) {
+        // Auto-instrumentation runs on the pod as the sidecar step left it; one patch for both.
+        ObjectNode afterSidecar =
+            decision instanceof SidecarInjector.Inject i
+                ? i.tree()
+                : decision instanceof SidecarInjector.Remove r ? r.tree() : pod;
+        PodInstrumentation.Outcome outcome =
+            instrumentation.apply(afterSidecar, namespace, ns, lookup);
+        for (String problem : outcome.problems()) {
+          String message = "OpenTelemetry auto-instrumentation not injected: " + problem;
+          LOG.info("Pod {}: {}", describe(pod, namespace), message);
+          response.setWarnings(List.of(message));
+          report(request, JsonPatches.convert(pod, Pod.class), namespace, message);
+        }
+        if (outcome.tree() != afterSidecar) {
+          decision =
+              decision instanceof SidecarInjector.Inject i
+                  ? new SidecarInjector.Inject(outcome.tree(), i.collector())
+                  : new SidecarInjector.Remove(outcome.tree());
+          if (!(decision instanceof SidecarInjector.Inject)) {
+            patch(response, pod, outcome.tree());
+            return response;
+          }
+        }
+      }
       if (decision instanceof SidecarInjector.Inject inject) {
         patch(response, pod, inject.tree());
         injected.increment();

@@ -11,6 +11,7 @@ import dev.telescope.webhook.CollectorAdmission;
 import dev.telescope.webhook.InformerCollectorLookup;
 import dev.telescope.webhook.KubernetesSidecarEvents;
 import dev.telescope.webhook.PodAdmission;
+import dev.telescope.webhook.PodInstrumentation;
 import dev.telescope.webhook.SidecarInjector;
 import dev.telescope.webhook.WebhookServer;
 import io.fabric8.kubernetes.api.Pluralize;
@@ -201,7 +202,9 @@ final class MockApiCluster implements Cluster, AutoCloseable {
       this.lookup = l;
       this.sidecarEvents = e;
       this.collectors = new CollectorAdmission(cfg);
-      this.pods = new PodAdmission(new SidecarInjector(cfg), l, e);
+      this.pods =
+          new PodAdmission(
+              new SidecarInjector(cfg), l, e, new PodInstrumentation(cfg.instrumentation()));
       this.operator =
           OperatorRuntime.start(c, cfg, Duration.ofSeconds(2), Optional.of("conformance"));
     } catch (RuntimeException ex) {

@@ -799,6 +799,8 @@ class DeployManifestsTest {
             "opentelemetry.io", List.of("opentelemetrycollectors"), List.of("list", "watch")));
     s.addAll(Rbac.rule("", List.of("namespaces"), List.of("list", "watch")));
     s.addAll(Rbac.rule("apps", List.of("replicasets"), List.of("get")));
+    s.addAll(Rbac.rule("opentelemetry.io", List.of("instrumentations"), List.of("list", "watch")));
+    s.addAll(Rbac.rule("batch", List.of("jobs"), List.of("get")));
     s.addAll(Rbac.rule("", List.of("events"), List.of("create")));
     return s;
   }
