@@ -148,8 +148,10 @@ public final class PodInstrumentation {
       while (fields.hasNext()) {
         Map.Entry<String, JsonNode> e = fields.next();
         String k = e.getKey();
-        if (!roundTrip.has(k)) {
+        if (!roundTrip.has(k) && !mutated.has(k)) {
           out.set(k, e.getValue());
+        } else if (!roundTrip.has(k)) {
+          out.set(k, mutated.get(k));
         } else if (mutated.has(k)) {
           out.set(k, preserving(e.getValue(), roundTrip.get(k), mutated.get(k)));
         }
