@@ -201,6 +201,18 @@ public final class Cli {
                   io.micrometer.core.instrument.Gauge.builder(
                           "telescope_sidecar_" + name, pods, p -> p.counters().get(name))
                       .register(registry));
+      pods.instrumentationCounters()
+          .forEach(
+              (key, value) ->
+                  io.micrometer.core.instrument.FunctionCounter.builder(
+                          "telescope_instrumentation_pods",
+                          pods,
+                          p -> p.instrumentationCounters().getOrDefault(key, 0L))
+                      .description("pods asking for auto-instrumentation, by language and outcome")
+                      .tags(
+                          "language", key.substring(0, key.lastIndexOf('.')),
+                          "outcome", key.substring(key.lastIndexOf('.') + 1))
+                      .register(registry));
       CollectorAdmission collectors = new CollectorAdmission(cfg);
       server =
           new WebhookServer(

@@ -75,6 +75,12 @@ public final class PodInstrumenter {
     for (Selection.Chosen chosen : plan.chosen()) {
       Language language = chosen.language();
       Instrumentation inst = withDefaultImage(chosen.instrumentation(), language, settings);
+      String missingTls = missingTls(inst, ctx.namespace(), source);
+      if (missingTls != null) {
+        // The pod would wait forever for the volume: admit it uninstrumented instead.
+        problems.add(language.id() + ": " + missingTls);
+        continue;
+      }
       List<String> names =
           chosen.containers().isEmpty()
               ? List.of(pod.getSpec().getContainers().get(0).getName())
@@ -103,6 +109,33 @@ public final class PodInstrumenter {
       }
     }
     return new Result(injected.isEmpty() ? original : pod, injected, problems, skipped);
+  }
+
+  /**
+   * Why the exporter's TLS files cannot be mounted (their Secret or ConfigMap is known to be
+   * missing from the pod's namespace), or null.
+   */
+  static String missingTls(Instrumentation inst, String namespace, Selection.Source source) {
+    var spec = inst.getSpec();
+    if (spec == null || spec.exporter == null || spec.exporter.tls == null) {
+      return null;
+    }
+    var tls = spec.exporter.tls;
+    if (tls.secretName != null
+        && !tls.secretName.isEmpty()
+        && source.exists("Secret", namespace, tls.secretName).orElse(true) == Boolean.FALSE) {
+      return "the exporter TLS Secret " + namespace + "/" + tls.secretName + " does not exist";
+    }
+    if (tls.configMapName != null
+        && !tls.configMapName.isEmpty()
+        && source.exists("ConfigMap", namespace, tls.configMapName).orElse(true) == Boolean.FALSE) {
+      return "the exporter TLS ConfigMap "
+          + namespace
+          + "/"
+          + tls.configMapName
+          + " does not exist";
+    }
+    return null;
   }
 
   private static String copyAgent(

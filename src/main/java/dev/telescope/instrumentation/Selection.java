@@ -30,6 +30,15 @@ public final class Selection {
 
     /** One by namespace and name. */
     Optional<Instrumentation> get(String namespace, String name);
+
+    /**
+     * Whether a Secret or ConfigMap exists; empty when unknown (then it is assumed to exist).
+     *
+     * @param kind {@code Secret} or {@code ConfigMap}
+     */
+    default Optional<Boolean> exists(String kind, String namespace, String name) {
+      return Optional.empty();
+    }
   }
 
   /** A language to inject, with its Instrumentation and containers (empty: the first). */
@@ -57,6 +66,19 @@ public final class Selection {
       }
     }
     return false;
+  }
+
+  /** The languages a pod asks for (pod over namespace), {@code "false"} excluded. */
+  public static List<Language> requestedLanguages(
+      Map<String, String> pod, Map<String, String> namespace) {
+    List<Language> out = new ArrayList<>();
+    for (Language l : Language.values()) {
+      String v = value(pod, namespace, l.injectAnnotation()).trim();
+      if (!v.isEmpty() && !v.equalsIgnoreCase("false")) {
+        out.add(l);
+      }
+    }
+    return out;
   }
 
   /** The pod's value unless empty, else the namespace's (pod over namespace, as upstream). */

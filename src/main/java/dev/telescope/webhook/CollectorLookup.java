@@ -68,6 +68,17 @@ public interface CollectorLookup {
         .findFirst();
   }
 
+  /**
+   * Whether a Secret or ConfigMap exists (the exporter TLS files of an Instrumentation); empty when
+   * not known cheaply, which callers take as "exists". Same promptness rules as {@link
+   * #replicaSet}.
+   *
+   * @param kind {@code Secret} or {@code ConfigMap}
+   */
+  default Optional<Boolean> exists(String kind, String namespace, String name) {
+    return Optional.empty();
+  }
+
   /** This lookup with a fixed set of Instrumentations added (tests, {@code render}). */
   default CollectorLookup withInstrumentations(Collection<Instrumentation> instrumentations) {
     List<Instrumentation> all = List.copyOf(instrumentations);
@@ -101,6 +112,11 @@ public interface CollectorLookup {
       @Override
       public boolean hasSynced() {
         return base.hasSynced();
+      }
+
+      @Override
+      public Optional<Boolean> exists(String kind, String namespace, String name) {
+        return base.exists(kind, namespace, name);
       }
 
       @Override

@@ -55,6 +55,7 @@ public final class InformerCollectorLookup implements CollectorLookup, AutoClose
   public static final Duration DEFAULT_OWNER_TIMEOUT = Duration.ofMillis(500);
 
   private static final long OWNER_TTL_NANOS = TimeUnit.MINUTES.toNanos(10);
+  private static final long EXISTS_TTL_NANOS = TimeUnit.SECONDS.toNanos(30);
   private static final int OWNER_CACHE_MAX = 1024;
 
   private final KubernetesClient client;
@@ -246,14 +247,32 @@ public final class InformerCollectorLookup implements CollectorLookup, AutoClose
     return Optional.empty();
   }
 
+  /**
+   * Whether the Secret or ConfigMap exists, by the same bounded, remembered GET as owners but kept
+   * only briefly, so that a Secret created after its Instrumentation is soon seen.
+   */
+  @Override
+  public Optional<Boolean> exists(String kind, String namespace, String name) {
+    if (!"Secret".equals(kind) && !"ConfigMap".equals(kind)) {
+      return Optional.empty();
+    }
+    return lookup(kind, namespace, name, EXISTS_TTL_NANOS).map(Optional::isPresent);
+  }
+
   private Optional<HasMetadata> owner(String kind, String namespace, String name) {
+    return lookup(kind, namespace, name, OWNER_TTL_NANOS).flatMap(o -> o);
+  }
+
+  /** The remembered answer of a GET; empty when it is not known in time. */
+  private Optional<Optional<HasMetadata>> lookup(
+      String kind, String namespace, String name, long ttl) {
     if (ownerTimeout.isZero() || ownerTimeout.isNegative()) {
       return Optional.empty();
     }
     String key = kind + ":" + namespace + "/" + name;
     long now = System.nanoTime();
     Owned owned = owners.get(key);
-    if (owned == null || now - owned.created() > OWNER_TTL_NANOS) {
+    if (owned == null || now - owned.created() > ttl) {
       if (owners.size() >= OWNER_CACHE_MAX) {
         owners.entrySet().removeIf(e -> now - e.getValue().created() > OWNER_TTL_NANOS);
         if (owners.size() >= OWNER_CACHE_MAX) {
@@ -262,8 +281,7 @@ public final class InformerCollectorLookup implements CollectorLookup, AutoClose
       }
       Owned fresh = new Owned(new CompletableFuture<>(), now);
       owned =
-          owners.compute(
-              key, (k, old) -> old == null || now - old.created() > OWNER_TTL_NANOS ? fresh : old);
+          owners.compute(key, (k, old) -> old == null || now - old.created() > ttl ? fresh : old);
       if (owned == fresh) {
         try {
           ownerExecutor.execute(
@@ -283,7 +301,7 @@ public final class InformerCollectorLookup implements CollectorLookup, AutoClose
       }
     }
     try {
-      return owned.future().get(ownerTimeout.toNanos(), TimeUnit.NANOSECONDS);
+      return Optional.of(owned.future().get(ownerTimeout.toNanos(), TimeUnit.NANOSECONDS));
     } catch (TimeoutException | ExecutionException e) {
       return Optional.empty();
     } catch (InterruptedException e) {
@@ -293,6 +311,23 @@ public final class InformerCollectorLookup implements CollectorLookup, AutoClose
   }
 
   private Optional<HasMetadata> fetch(String kind, String namespace, String name) {
+    if ("Secret".equals(kind) || "ConfigMap".equals(kind)) {
+      // Only existence matters: nothing of the object is kept.
+      HasMetadata found =
+          "Secret".equals(kind)
+              ? client.secrets().inNamespace(namespace).withName(name).get()
+              : client.configMaps().inNamespace(namespace).withName(name).get();
+      return found == null
+          ? Optional.empty()
+          : Optional.of(
+              new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
+                  .withKind(kind)
+                  .withNewMetadata()
+                  .withName(name)
+                  .withNamespace(namespace)
+                  .endMetadata()
+                  .build());
+    }
     if ("Job".equals(kind)) {
       Job job = client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
       if (job == null) {

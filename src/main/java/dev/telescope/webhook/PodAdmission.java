@@ -118,13 +118,28 @@ public final class PodAdmission implements AdmissionHandler.RawObject {
             decision instanceof SidecarInjector.Inject i
                 ? i.tree()
                 : decision instanceof SidecarInjector.Remove r ? r.tree() : pod;
-        PodInstrumentation.Outcome outcome =
-            instrumentation.apply(afterSidecar, namespace, ns, lookup);
+        PodInstrumentation.Outcome outcome;
+        try {
+          outcome = instrumentation.apply(afterSidecar, namespace, ns, lookup);
+        } catch (RuntimeException | LinkageError e) {
+          // Fail open on its own: the sidecar decision stands.
+          instrumentation.failed();
+          LOG.warn("Pod {}: auto-instrumentation failed", describe(pod, namespace), e);
+          outcome =
+              new PodInstrumentation.Outcome(
+                  afterSidecar,
+                  List.of(),
+                  List.of(
+                      "the instrumentation step failed: "
+                          + (e.getMessage() == null
+                              ? e.getClass().getSimpleName()
+                              : e.getMessage())));
+        }
         for (String problem : outcome.problems()) {
           String message = "OpenTelemetry auto-instrumentation not injected: " + problem;
           LOG.info("Pod {}: {}", describe(pod, namespace), message);
-          response.setWarnings(List.of(message));
-          report(request, JsonPatches.convert(pod, Pod.class), namespace, message);
+          warn(response, message);
+          reportInstrumentation(request, JsonPatches.convert(pod, Pod.class), namespace, message);
         }
         if (outcome.tree() != afterSidecar) {
           decision =
@@ -154,7 +169,7 @@ public final class PodAdmission implements AdmissionHandler.RawObject {
             message += " (the webhook's collector cache is still loading)";
           }
           LOG.info("Pod {}: {}", describe(pod, namespace), message);
-          response.setWarnings(List.of(message));
+          warn(response, message);
           report(request, JsonPatches.convert(pod, Pod.class), namespace, message);
         } else {
           ignored.increment();
@@ -220,6 +235,16 @@ public final class PodAdmission implements AdmissionHandler.RawObject {
         "failed", failed());
   }
 
+  /** Adds a warning, keeping those already given. */
+  private static void warn(AdmissionResponse response, String message) {
+    List<String> all = new java.util.ArrayList<>();
+    if (response.getWarnings() != null) {
+      all.addAll(response.getWarnings());
+    }
+    all.add(message);
+    response.setWarnings(all);
+  }
+
   private static void patch(AdmissionResponse response, JsonNode before, JsonNode after) {
     // The mutated pod is a copy of the received JSON: only the injector's changes appear.
     ArrayNode ops = JsonPatches.diff(before, after);
@@ -236,6 +261,18 @@ public final class PodAdmission implements AdmissionHandler.RawObject {
     }
     try {
       events.notInjected(pod, namespace, message);
+    } catch (RuntimeException e) {
+      LOG.debug("Event sink failed", e);
+    }
+  }
+
+  private void reportInstrumentation(
+      AdmissionRequest request, Pod pod, String namespace, String message) {
+    if (Boolean.TRUE.equals(request.getDryRun())) {
+      return;
+    }
+    try {
+      events.notInstrumented(pod, namespace, message);
     } catch (RuntimeException e) {
       LOG.debug("Event sink failed", e);
     }

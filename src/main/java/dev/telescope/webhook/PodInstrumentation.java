@@ -31,8 +31,16 @@ public final class PodInstrumentation {
   private final InstrumentationSettings settings;
   private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
 
+  /** The outcomes counted per language. */
+  public static final List<String> OUTCOMES = List.of("injected", "not_injected", "skipped");
+
   public PodInstrumentation(InstrumentationSettings settings) {
     this.settings = settings;
+    // Every counter exists from the start, so that a metrics registry can bind them all at once.
+    for (Language l : Language.values()) {
+      OUTCOMES.forEach(o -> counters.put(l.id() + "." + o, new LongAdder()));
+    }
+    counters.put("any.failed", new LongAdder());
   }
 
   /**
@@ -66,15 +74,23 @@ public final class PodInstrumentation {
           public Optional<Instrumentation> get(String n, String name) {
             return lookup.instrumentation(n, name);
           }
+
+          @Override
+          public Optional<Boolean> exists(String kind, String n, String name) {
+            return lookup.exists(kind, n, name);
+          }
         };
     PodInstrumenter.Result result = PodInstrumenter.instrument(pod, ctx, settings, source);
-    result.injected().forEach(l -> count(l.id(), "injected"));
-    if (!result.problems().isEmpty()) {
-      count("any", "not-injected");
+    boolean already = result.skipped().contains("already instrumented");
+    for (Language l : Selection.requestedLanguages(annotations(tree), nsAnnotations)) {
+      if (result.injected().contains(l)) {
+        count(l.id(), "injected");
+      } else if (already || result.skipped().stream().anyMatch(s -> s.startsWith(l.id() + ":"))) {
+        count(l.id(), "skipped");
+      } else {
+        count(l.id(), "not_injected");
+      }
     }
-    result
-        .skipped()
-        .forEach(s -> count(s.contains(":") ? s.substring(0, s.indexOf(':')) : "any", "skipped"));
     if (!result.changed()) {
       return new Outcome(tree, List.of(), result.problems());
     }
@@ -84,11 +100,20 @@ public final class PodInstrumentation {
         (ObjectNode) preserving(tree, roundTrip, mutated), result.injected(), result.problems());
   }
 
-  /** Counters by {@code <language>.<outcome>}. */
+  /**
+   * Counters by {@code <language>.<outcome>}: {@link #OUTCOMES} per language (a language asked for
+   * and not injected for a reason worth a Warning is {@code not_injected}; one already there or not
+   * applicable is {@code skipped}), and {@code any.failed}.
+   */
   public Map<String, Long> counters() {
     Map<String, Long> out = new TreeMap<>();
     counters.forEach((k, v) -> out.put(k, v.sum()));
     return out;
+  }
+
+  /** Counts a pod whose instrumentation step threw (admitted without it). */
+  void failed() {
+    count("any", "failed");
   }
 
   private void count(String language, String outcome) {
