@@ -179,7 +179,12 @@ public final class Cli {
                   : Optional.of("the collector and namespace caches have not synced yet"));
       KubernetesSidecarEvents events = new KubernetesSidecarEvents(client);
       closeables.add(events);
-      pods = new PodAdmission(new SidecarInjector(cfg), lookup, events);
+      pods =
+          new PodAdmission(
+              new SidecarInjector(cfg),
+              lookup,
+              events,
+              new dev.telescope.webhook.PodInstrumentation(cfg.instrumentation()));
       TelescopeMetrics metrics = new TelescopeMetrics(registry);
       metrics.bindPodAdmission(pods);
       metrics.bindCertificate(certificates);

@@ -422,7 +422,11 @@ class SecurityBoundaryTest {
               "status of TargetAllocators, written by the controller this scenario does not run"),
           Map.entry(
               "opentelemetry.io/targetallocators/finalizers",
-              "checked by the API server when an allocator's children set blockOwnerDeletion"));
+              "checked by the API server when an allocator's children set blockOwnerDeletion"),
+          Map.entry(
+              "batch/jobs:get",
+              "the webhook's owner lookup for an auto-instrumented pod owned by a Job (CronJob"
+                  + " attributes, tested in PodInstrumentationTest); this scenario has no such pod"));
 
   @Test
   void theOperatorAndWebhookUseExactlyTheRbacTheInstallGrantsAndLogNoSecrets() throws Exception {

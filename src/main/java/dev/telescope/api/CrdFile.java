@@ -38,6 +38,17 @@ public final class CrdFile {
   public static final String TA_GENERATED_RESOURCE =
       "META-INF/fabric8/targetallocators.opentelemetry.io-v1.yml";
 
+  /** Where the rendered Instrumentation CRD is committed, relative to the project root. */
+  public static final String INSTRUMENTATION_FILE = "crd/instrumentations.opentelemetry.io.yaml";
+
+  /** Classpath resource the crd-generator writes for the Instrumentation kind. */
+  public static final String INSTRUMENTATION_GENERATED_RESOURCE =
+      "META-INF/fabric8/instrumentations.opentelemetry.io-v1.yml";
+
+  /** Instrumentation printer columns in upstream's order ({@code kubectl get otelinst}). */
+  static final List<String> INSTRUMENTATION_COLUMN_ORDER =
+      List.of("Age", "Endpoint", "Sampler", "Sampler Arg");
+
   /** Path of the conversion endpoint on the webhook server. */
   public static final String CONVERSION_PATH = "/convert";
 
@@ -74,14 +85,46 @@ public final class CrdFile {
 
   /** The shipped CRD, rendered from the generator output on the classpath. */
   public static String renderFromClasspath() {
-    try (InputStream in = CrdFile.class.getClassLoader().getResourceAsStream(GENERATED_RESOURCE)) {
+    return render(readClasspath(GENERATED_RESOURCE));
+  }
+
+  /** The shipped Instrumentation CRD, rendered from the generator output on the classpath. */
+  public static String renderInstrumentationFromClasspath() {
+    return renderInstrumentation(readClasspath(INSTRUMENTATION_GENERATED_RESOURCE));
+  }
+
+  private static String readClasspath(String resource) {
+    try (InputStream in = CrdFile.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalStateException(
-            GENERATED_RESOURCE + " is not on the classpath; run mvn process-classes");
+            resource + " is not on the classpath; run mvn process-classes");
       }
-      return render(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Renders the Instrumentation CRD: one version (v1alpha1, no conversion), printer columns in
+   * upstream's order, keys sorted. It is identical in crd/, deploy/ and the bundle.
+   */
+  public static String renderInstrumentation(String generatedYaml) {
+    ObjectNode crd;
+    try {
+      crd = (ObjectNode) YAML.readTree(generatedYaml);
+    } catch (JsonProcessingException | ClassCastException e) {
+      throw new IllegalArgumentException("not a CRD document", e);
+    }
+    ObjectNode spec = (ObjectNode) crd.required("spec");
+    for (JsonNode version : spec.required("versions")) {
+      orderColumns((ObjectNode) version, INSTRUMENTATION_COLUMN_ORDER);
+    }
+    spec.put("preserveUnknownFields", false);
+    try {
+      return HEADER + YAML.writeValueAsString(sorted(crd));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write CRD", e);
     }
   }
 
@@ -118,7 +161,7 @@ public final class CrdFile {
     List<String> names = new ArrayList<>();
     for (JsonNode version : versions) {
       names.add(version.path("name").asText());
-      orderColumns((ObjectNode) version);
+      orderColumns((ObjectNode) version, COLUMN_ORDER);
       requireSubresources(version);
     }
     if (!names.containsAll(List.of("v1alpha1", "v1beta1")) || names.size() != 2) {
@@ -174,22 +217,22 @@ public final class CrdFile {
     return conversion;
   }
 
-  private static void orderColumns(ObjectNode version) {
+  private static void orderColumns(ObjectNode version, List<String> order) {
     Map<String, ObjectNode> byName = new HashMap<>();
     for (JsonNode column : version.path("additionalPrinterColumns")) {
       byName.put(column.path("name").asText(), (ObjectNode) column);
     }
-    if (!byName.keySet().equals(Set.copyOf(COLUMN_ORDER))) {
+    if (!byName.keySet().equals(Set.copyOf(order))) {
       throw new IllegalStateException(
           "version "
               + version.path("name").asText()
               + " has printer columns "
               + byName.keySet()
               + ", expected "
-              + COLUMN_ORDER);
+              + order);
     }
     ArrayNode ordered = version.arrayNode();
-    for (String name : COLUMN_ORDER) {
+    for (String name : order) {
       ObjectNode column = byName.get(name);
       String description = COLUMN_DESCRIPTIONS.get(name);
       if (description != null) {

@@ -46,6 +46,9 @@ public final class TelescopeMetrics {
   /** Unix time at which the webhook's serving certificate expires. */
   public static final String CERTIFICATE_NOT_AFTER = "telescope.webhook.certificate.not.after";
 
+  /** Pods annotated for auto-instrumentation, by language and outcome. */
+  public static final String INSTRUMENTATION_PODS = "telescope.instrumentation.pods";
+
   /** Pods admitted unchanged because the decision would have missed the API server's deadline. */
   public static final String SIDECAR_EARLY = "telescope.sidecar.answered.before.deadline";
 
@@ -66,6 +69,7 @@ public final class TelescopeMetrics {
           "telescope_webhook_requests_total",
           "telescope_webhook_request_duration_seconds",
           "telescope_webhook_certificate_not_after_seconds",
+          "telescope_instrumentation_pods_total",
           "telescope_sidecar_answered_before_deadline_total",
           "telescope_pods_without_sidecar",
           "telescope_pod_check_restarts_total",
@@ -152,6 +156,15 @@ public final class TelescopeMetrics {
       FunctionCounter.builder(SIDECAR_ADMISSIONS, pods, p -> p.counters().getOrDefault(outcome, 0L))
           .description("Pod admissions by what the sidecar injector did")
           .tag("outcome", outcome)
+          .register(registry);
+    }
+    for (String key : pods.instrumentationCounters().keySet()) {
+      int dot = key.lastIndexOf('.');
+      FunctionCounter.builder(
+              INSTRUMENTATION_PODS, pods, p -> p.instrumentationCounters().getOrDefault(key, 0L))
+          .description("Pods asking for auto-instrumentation, by language and outcome")
+          .tag("language", key.substring(0, dot))
+          .tag("outcome", key.substring(dot + 1))
           .register(registry);
     }
     for (AdmissionDeadline.Reason reason : AdmissionDeadline.Reason.values()) {

@@ -1,9 +1,11 @@
 package dev.telescope.webhook;
 
 import dev.telescope.api.common.Mode;
+import dev.telescope.api.instrumentation.Instrumentation;
 import dev.telescope.api.v1beta1.OpenTelemetryCollector;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -44,6 +46,91 @@ public interface CollectorLookup {
    */
   default Optional<ReplicaSet> replicaSet(String namespace, String name) {
     return Optional.empty();
+  }
+
+  /**
+   * A pod's Job, for the {@code k8s.cronjob.*} resource attributes of auto-instrumentation; empty
+   * when not known cheaply (same rules as {@link #replicaSet}).
+   */
+  default Optional<Job> job(String namespace, String name) {
+    return Optional.empty();
+  }
+
+  /** The Instrumentations of a namespace, sorted by name (for {@code inject-<language>: true}). */
+  default List<Instrumentation> instrumentations(String namespace) {
+    return List.of();
+  }
+
+  /** An Instrumentation by namespace and name. */
+  default Optional<Instrumentation> instrumentation(String namespace, String name) {
+    return instrumentations(namespace).stream()
+        .filter(i -> Objects.equals(name, i.getMetadata().getName()))
+        .findFirst();
+  }
+
+  /**
+   * Whether a Secret or ConfigMap exists (the exporter TLS files of an Instrumentation); empty when
+   * not known cheaply, which callers take as "exists". Same promptness rules as {@link
+   * #replicaSet}.
+   *
+   * @param kind {@code Secret} or {@code ConfigMap}
+   */
+  default Optional<Boolean> exists(String kind, String namespace, String name) {
+    return Optional.empty();
+  }
+
+  /** This lookup with a fixed set of Instrumentations added (tests, {@code render}). */
+  default CollectorLookup withInstrumentations(Collection<Instrumentation> instrumentations) {
+    List<Instrumentation> all = List.copyOf(instrumentations);
+    CollectorLookup base = this;
+    return new CollectorLookup() {
+      @Override
+      public List<OpenTelemetryCollector> sidecarCollectors(String namespace) {
+        return base.sidecarCollectors(namespace);
+      }
+
+      @Override
+      public Optional<OpenTelemetryCollector> collector(String namespace, String name) {
+        return base.collector(namespace, name);
+      }
+
+      @Override
+      public Optional<Namespace> namespace(String name) {
+        return base.namespace(name);
+      }
+
+      @Override
+      public Optional<ReplicaSet> replicaSet(String namespace, String name) {
+        return base.replicaSet(namespace, name);
+      }
+
+      @Override
+      public Optional<Job> job(String namespace, String name) {
+        return base.job(namespace, name);
+      }
+
+      @Override
+      public boolean hasSynced() {
+        return base.hasSynced();
+      }
+
+      @Override
+      public Optional<Boolean> exists(String kind, String namespace, String name) {
+        return base.exists(kind, namespace, name);
+      }
+
+      @Override
+      public List<Instrumentation> instrumentations(String namespace) {
+        List<Instrumentation> out = new ArrayList<>();
+        for (Instrumentation i : all) {
+          if (Objects.equals(namespace, i.getMetadata().getNamespace())) {
+            out.add(i);
+          }
+        }
+        out.sort(Comparator.comparing(i -> i.getMetadata().getName()));
+        return out;
+      }
+    };
   }
 
   /** Whether the caches hold a complete view, so that "not found" can be trusted. */

@@ -1,12 +1,17 @@
 package dev.telescope.webhook;
 
+import dev.telescope.api.instrumentation.Instrumentation;
 import dev.telescope.api.v1beta1.OpenTelemetryCollector;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,6 +69,7 @@ public final class InformerCollectorLookup implements CollectorLookup, AutoClose
   private static final long MISS_TTL_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private static final long OWNER_TTL_NANOS = TimeUnit.MINUTES.toNanos(10);
+  private static final long EXISTS_TTL_NANOS = TimeUnit.SECONDS.toNanos(30);
   private static final int OWNER_CACHE_MAX = 1024;
 
   private final KubernetesClient client;
@@ -81,7 +87,10 @@ public final class InformerCollectorLookup implements CollectorLookup, AutoClose
   private final java.util.concurrent.atomic.LongAdder liveReads =
       new java.util.concurrent.atomic.LongAdder();
 
-  private record Owned(CompletableFuture<Optional<ReplicaSet>> future, long created) {}
+  private final List<SharedIndexInformer<Instrumentation>> instrumentationInformers =
+      new ArrayList<>();
+
+  private record Owned(CompletableFuture<Optional<HasMetadata>> future, long created) {}
 
   /**
    * Creates the informers (not started).
@@ -121,6 +130,30 @@ public final class InformerCollectorLookup implements CollectorLookup, AutoClose
         byNamespace.put(ns, informer);
       }
     }
+    // Instrumentations are read where pods may be instrumented: the watched namespaces or all.
+    // managedFields are dropped on arrival: nothing here reads them and they double the size.
+    if (this.watchNamespaces.isEmpty()) {
+      instrumentationInformers.add(
+          client.resources(Instrumentation.class).inAnyNamespace().runnableInformer(0));
+    } else {
+      for (String ns : new TreeSet<>(this.watchNamespaces)) {
+        instrumentationInformers.add(
+            client.resources(Instrumentation.class).inNamespace(ns).runnableInformer(0));
+      }
+    }
+    for (SharedIndexInformer<Instrumentation> i : instrumentationInformers) {
+      i.exceptionHandler(InformerCollectorLookup::retry);
+      i.itemStore(
+          new BasicItemStore<>(Cache::metaNamespaceKeyFunc) {
+            @Override
+            public Instrumentation put(String key, Instrumentation obj) {
+              if (obj.getMetadata() != null) {
+                obj.getMetadata().setManagedFields(null);
+              }
+              return super.put(key, obj);
+            }
+          });
+    }
     // Cluster-wide even with watched namespaces: a pod anywhere may name "ns/collector".
     namespaces = client.namespaces().runnableInformer(0);
     collectorInformers.forEach(
@@ -149,6 +182,7 @@ public final class InformerCollectorLookup implements CollectorLookup, AutoClose
   /** Starts the informers without waiting for them to sync; see {@link #hasSynced()}. */
   public InformerCollectorLookup start() {
     collectorInformers.forEach(SharedIndexInformer::start);
+    instrumentationInformers.forEach(SharedIndexInformer::start);
     namespaces.start();
     return this;
   }
@@ -279,13 +313,66 @@ public final class InformerCollectorLookup implements CollectorLookup, AutoClose
    */
   @Override
   public Optional<ReplicaSet> replicaSet(String namespace, String name) {
+    return owner("ReplicaSet", namespace, name).map(ReplicaSet.class::cast);
+  }
+
+  /** As {@link #replicaSet}: a Job's owners (its CronJob), by a bounded, remembered GET. */
+  @Override
+  public Optional<Job> job(String namespace, String name) {
+    return owner("Job", namespace, name).map(Job.class::cast);
+  }
+
+  @Override
+  public List<Instrumentation> instrumentations(String namespace) {
+    List<Instrumentation> out = new ArrayList<>();
+    for (SharedIndexInformer<Instrumentation> informer : instrumentationInformers) {
+      for (Instrumentation i : informer.getStore().list()) {
+        if (namespace != null && namespace.equals(i.getMetadata().getNamespace())) {
+          out.add(i);
+        }
+      }
+    }
+    out.sort(Comparator.comparing(i -> i.getMetadata().getName()));
+    return out;
+  }
+
+  @Override
+  public Optional<Instrumentation> instrumentation(String namespace, String name) {
+    for (SharedIndexInformer<Instrumentation> informer : instrumentationInformers) {
+      Instrumentation i = informer.getStore().getByKey(Cache.namespaceKeyFunc(namespace, name));
+      if (i != null) {
+        return Optional.of(i);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Whether the Secret or ConfigMap exists, by the same bounded, remembered GET as owners but kept
+   * only briefly, so that a Secret created after its Instrumentation is soon seen.
+   */
+  @Override
+  public Optional<Boolean> exists(String kind, String namespace, String name) {
+    if (!"Secret".equals(kind) && !"ConfigMap".equals(kind)) {
+      return Optional.empty();
+    }
+    return lookup(kind, namespace, name, EXISTS_TTL_NANOS).map(Optional::isPresent);
+  }
+
+  private Optional<HasMetadata> owner(String kind, String namespace, String name) {
+    return lookup(kind, namespace, name, OWNER_TTL_NANOS).flatMap(o -> o);
+  }
+
+  /** The remembered answer of a GET; empty when it is not known in time. */
+  private Optional<Optional<HasMetadata>> lookup(
+      String kind, String namespace, String name, long ttl) {
     if (ownerTimeout.isZero() || ownerTimeout.isNegative()) {
       return Optional.empty();
     }
-    String key = namespace + "/" + name;
+    String key = kind + ":" + namespace + "/" + name;
     long now = System.nanoTime();
     Owned owned = owners.get(key);
-    if (owned == null || now - owned.created() > OWNER_TTL_NANOS) {
+    if (owned == null || now - owned.created() > ttl) {
       if (owners.size() >= OWNER_CACHE_MAX) {
         owners.entrySet().removeIf(e -> now - e.getValue().created() > OWNER_TTL_NANOS);
         if (owners.size() >= OWNER_CACHE_MAX) {
@@ -294,14 +381,13 @@ public final class InformerCollectorLookup implements CollectorLookup, AutoClose
       }
       Owned fresh = new Owned(new CompletableFuture<>(), now);
       owned =
-          owners.compute(
-              key, (k, old) -> old == null || now - old.created() > OWNER_TTL_NANOS ? fresh : old);
+          owners.compute(key, (k, old) -> old == null || now - old.created() > ttl ? fresh : old);
       if (owned == fresh) {
         try {
           ownerExecutor.execute(
               () -> {
                 try {
-                  fresh.future().complete(fetch(namespace, name));
+                  fresh.future().complete(fetch(kind, namespace, name));
                 } catch (RuntimeException e) {
                   // Not remembered: the next pod of this ReplicaSet asks again.
                   owners.remove(key, fresh);
@@ -315,7 +401,7 @@ public final class InformerCollectorLookup implements CollectorLookup, AutoClose
       }
     }
     try {
-      return owned.future().get(ownerTimeout.toNanos(), TimeUnit.NANOSECONDS);
+      return Optional.of(owned.future().get(ownerTimeout.toNanos(), TimeUnit.NANOSECONDS));
     } catch (TimeoutException | ExecutionException e) {
       return Optional.empty();
     } catch (InterruptedException e) {
@@ -324,7 +410,39 @@ public final class InformerCollectorLookup implements CollectorLookup, AutoClose
     }
   }
 
-  private Optional<ReplicaSet> fetch(String namespace, String name) {
+  private Optional<HasMetadata> fetch(String kind, String namespace, String name) {
+    if ("Secret".equals(kind) || "ConfigMap".equals(kind)) {
+      // Only existence matters: nothing of the object is kept.
+      HasMetadata found =
+          "Secret".equals(kind)
+              ? client.secrets().inNamespace(namespace).withName(name).get()
+              : client.configMaps().inNamespace(namespace).withName(name).get();
+      return found == null
+          ? Optional.empty()
+          : Optional.of(
+              new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
+                  .withKind(kind)
+                  .withNewMetadata()
+                  .withName(name)
+                  .withNamespace(namespace)
+                  .endMetadata()
+                  .build());
+    }
+    if ("Job".equals(kind)) {
+      Job job = client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
+      if (job == null) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          new JobBuilder()
+              .withNewMetadata()
+              .withName(job.getMetadata().getName())
+              .withNamespace(job.getMetadata().getNamespace())
+              .withUid(job.getMetadata().getUid())
+              .withOwnerReferences(job.getMetadata().getOwnerReferences())
+              .endMetadata()
+              .build());
+    }
     ReplicaSet rs = client.apps().replicaSets().inNamespace(namespace).withName(name).get();
     if (rs == null) {
       return Optional.empty();
@@ -361,6 +479,7 @@ public final class InformerCollectorLookup implements CollectorLookup, AutoClose
   @Override
   public void close() {
     collectorInformers.forEach(SharedIndexInformer::close);
+    instrumentationInformers.forEach(SharedIndexInformer::close);
     namespaces.close();
     ownerExecutor.shutdownNow();
   }

@@ -81,10 +81,19 @@ public final class KubernetesSidecarEvents implements SidecarEvents, AutoCloseab
 
   @Override
   public void notInjected(Pod pod, String namespace, String message) {
+    enqueue(pod, namespace, REASON, message);
+  }
+
+  @Override
+  public void notInstrumented(Pod pod, String namespace, String message) {
+    enqueue(pod, namespace, INSTRUMENTATION_REASON, message);
+  }
+
+  private void enqueue(Pod pod, String namespace, String reason, String message) {
     if (closed) {
       return;
     }
-    Event event = event(pod, namespace, message);
+    Event event = event(pod, namespace, reason, message);
     if (!queue.offer(event)) {
       dropped.incrementAndGet();
     }
@@ -111,6 +120,10 @@ public final class KubernetesSidecarEvents implements SidecarEvents, AutoCloseab
   }
 
   Event event(Pod pod, String namespace, String message) {
+    return event(pod, namespace, REASON, message);
+  }
+
+  Event event(Pod pod, String namespace, String reason, String message) {
     ObjectReference about = involvedObject(pod, namespace);
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     return new EventBuilder()
@@ -119,7 +132,7 @@ public final class KubernetesSidecarEvents implements SidecarEvents, AutoCloseab
         .withNamespace(namespace)
         .endMetadata()
         .withInvolvedObject(about)
-        .withReason(REASON)
+        .withReason(reason)
         .withMessage(message)
         .withType("Warning")
         .withCount(1)

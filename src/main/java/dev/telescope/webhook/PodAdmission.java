@@ -44,10 +44,31 @@ public final class PodAdmission implements AdmissionHandler.RawObject {
    * @param events where "not injected" reasons go
    */
   public PodAdmission(SidecarInjector injector, CollectorLookup lookup, SidecarEvents events) {
+    this(injector, lookup, events, null);
+  }
+
+  /**
+   * With auto-instrumentation after the sidecar.
+   *
+   * @param instrumentation the instrumentation step; null: sidecar only
+   */
+  public PodAdmission(
+      SidecarInjector injector,
+      CollectorLookup lookup,
+      SidecarEvents events,
+      PodInstrumentation instrumentation) {
     this.injector = Objects.requireNonNull(injector, "injector");
     this.events = Objects.requireNonNull(events, "events");
     this.deadline = new AdmissionDeadline(lookup, events);
     this.lookup = deadline.track(lookup);
+    this.instrumentation = instrumentation;
+  }
+
+  private final PodInstrumentation instrumentation;
+
+  /** The instrumentation counters by {@code <language>.<outcome>}; empty without the step. */
+  public Map<String, Long> instrumentationCounters() {
+    return instrumentation == null ? Map.of() : instrumentation.counters();
   }
 
   /** Answers within the deadline the API server sent in the request's {@code timeout} query. */
@@ -110,6 +131,46 @@ public final class PodAdmission implements AdmissionHandler.RawObject {
       }
       Namespace ns = lookup.namespace(namespace).orElseGet(() -> unknownNamespace(request));
       SidecarInjector.Decision decision = injector.decide(pod, namespace, ns, lookup);
+      if (instrumentation != null) {
+        // Auto-instrumentation runs on the pod as the sidecar step left it; one patch for both.
+        ObjectNode afterSidecar =
+            decision instanceof SidecarInjector.Inject i
+                ? i.tree()
+                : decision instanceof SidecarInjector.Remove r ? r.tree() : pod;
+        PodInstrumentation.Outcome outcome;
+        try {
+          outcome = instrumentation.apply(afterSidecar, namespace, ns, lookup);
+        } catch (RuntimeException | LinkageError e) {
+          // Fail open on its own: the sidecar decision stands.
+          instrumentation.failed();
+          LOG.warn("Pod {}: auto-instrumentation failed", describe(pod, namespace), e);
+          outcome =
+              new PodInstrumentation.Outcome(
+                  afterSidecar,
+                  List.of(),
+                  List.of(
+                      "the instrumentation step failed: "
+                          + (e.getMessage() == null
+                              ? e.getClass().getSimpleName()
+                              : e.getMessage())));
+        }
+        for (String problem : outcome.problems()) {
+          String message = "OpenTelemetry auto-instrumentation not injected: " + problem;
+          LOG.info("Pod {}: {}", describe(pod, namespace), message);
+          warn(response, message);
+          reportInstrumentation(request, JsonPatches.convert(pod, Pod.class), namespace, message);
+        }
+        if (outcome.tree() != afterSidecar) {
+          decision =
+              decision instanceof SidecarInjector.Inject i
+                  ? new SidecarInjector.Inject(outcome.tree(), i.collector())
+                  : new SidecarInjector.Remove(outcome.tree());
+          if (!(decision instanceof SidecarInjector.Inject)) {
+            patch(response, pod, outcome.tree());
+            return response;
+          }
+        }
+      }
       if (decision instanceof SidecarInjector.Inject inject) {
         patch(response, pod, inject.tree());
         injected.increment();
@@ -127,7 +188,7 @@ public final class PodAdmission implements AdmissionHandler.RawObject {
             message += " (the webhook's collector cache is still loading)";
           }
           LOG.info("Pod {}: {}", describe(pod, namespace), message);
-          response.setWarnings(List.of(message));
+          warn(response, message);
           report(request, JsonPatches.convert(pod, Pod.class), namespace, message);
         } else {
           ignored.increment();
@@ -193,6 +254,16 @@ public final class PodAdmission implements AdmissionHandler.RawObject {
         "failed", failed());
   }
 
+  /** Adds a warning, keeping those already given. */
+  private static void warn(AdmissionResponse response, String message) {
+    List<String> all = new java.util.ArrayList<>();
+    if (response.getWarnings() != null) {
+      all.addAll(response.getWarnings());
+    }
+    all.add(message);
+    response.setWarnings(all);
+  }
+
   private static void patch(AdmissionResponse response, JsonNode before, JsonNode after) {
     // The mutated pod is a copy of the received JSON: only the injector's changes appear.
     ArrayNode ops = JsonPatches.diff(before, after);
@@ -209,6 +280,18 @@ public final class PodAdmission implements AdmissionHandler.RawObject {
     }
     try {
       events.notInjected(pod, namespace, message);
+    } catch (RuntimeException e) {
+      LOG.debug("Event sink failed", e);
+    }
+  }
+
+  private void reportInstrumentation(
+      AdmissionRequest request, Pod pod, String namespace, String message) {
+    if (Boolean.TRUE.equals(request.getDryRun())) {
+      return;
+    }
+    try {
+      events.notInstrumented(pod, namespace, message);
     } catch (RuntimeException e) {
       LOG.debug("Event sink failed", e);
     }

@@ -11,6 +11,9 @@ public interface SidecarEvents {
   /** The event reason users filter on ({@code kubectl get events --field-selector reason=...}). */
   String REASON = "SidecarNotInjected";
 
+  /** The reason of "auto-instrumentation not injected" events. */
+  String INSTRUMENTATION_REASON = "InstrumentationNotInjected";
+
   /** Discards everything. */
   SidecarEvents NONE = (pod, namespace, message) -> {};
 
@@ -23,4 +26,12 @@ public interface SidecarEvents {
    * @param message why, in words a user can act on
    */
   void notInjected(Pod pod, String namespace, String message);
+
+  /**
+   * Reports that a pod asking for auto-instrumentation was admitted without it (same rules as
+   * {@link #notInjected}); by default reported like a missing sidecar.
+   */
+  default void notInstrumented(Pod pod, String namespace, String message) {
+    notInjected(pod, namespace, message);
+  }
 }

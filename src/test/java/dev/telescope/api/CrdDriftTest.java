@@ -92,6 +92,36 @@ class CrdDriftTest {
   }
 
   @Test
+  void committedInstrumentationCrdMatchesTheModel() throws IOException {
+    Path generated =
+        projectDir().resolve("target/classes").resolve(CrdFile.INSTRUMENTATION_GENERATED_RESOURCE);
+    if (!Files.isRegularFile(generated)) {
+      fail(generated + " is missing: the crd-generator runs at process-classes");
+    }
+    String expected =
+        CrdFile.renderInstrumentation(Files.readString(generated, StandardCharsets.UTF_8));
+    Path committed = projectDir().resolve(CrdFile.INSTRUMENTATION_FILE);
+    String copyName = committed.getFileName().toString();
+    if (Boolean.getBoolean(UPDATE_PROPERTY)) {
+      Files.writeString(committed, expected, StandardCharsets.UTF_8);
+      Files.writeString(Path.of("deploy/crd").resolve(copyName), expected, StandardCharsets.UTF_8);
+      Files.writeString(
+          Path.of("operator/bundle/manifests").resolve(copyName), expected, StandardCharsets.UTF_8);
+    }
+    String actual = Files.readString(committed, StandardCharsets.UTF_8);
+    if (!actual.equals(expected)) {
+      fail(
+          CrdFile.INSTRUMENTATION_FILE
+              + " is out of date with the model ("
+              + firstDifference(expected, actual)
+              + "); update with: "
+              + UPDATE_COMMAND);
+    }
+    assertThat(CrdFile.renderInstrumentation(expected)).isEqualTo(expected);
+    assertThat(CrdFile.renderInstrumentationFromClasspath()).isEqualTo(expected);
+  }
+
+  @Test
   void renderingIsStable() throws IOException {
     String once = rendered();
     assertThat(CrdFile.render(once)).isEqualTo(once);

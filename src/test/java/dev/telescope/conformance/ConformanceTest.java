@@ -47,6 +47,18 @@ import org.junit.jupiter.api.TestFactory;
  */
 class ConformanceTest {
   static final Path ROOT = TestYaml.shared().resolve("conformance/upstream");
+
+  /** The corpus of next capabilities: the suites of the features built so far are run. */
+  static final Path NEXT = TestYaml.shared().resolve("conformance/upstream-next");
+
+  /** Suites of {@link #NEXT} in the run: auto-instrumentation. */
+  static final List<String> NEXT_SUITES =
+      List.of(
+          "tests/e2e-instrumentation",
+          "tests/e2e-multi-instrumentation",
+          "tests/e2e/env-vars",
+          "tests/e2e/use-labels-for-resource-attributes");
+
   private static final Differences DIFFERENCES = Differences.load();
   private static final CrdSchema CRD = CrdSchema.load();
   static final List<String> KNOWN_CLUSTERS = List.of("render", "mock");
@@ -179,7 +191,11 @@ class ConformanceTest {
       throw new UncheckedIOException(e);
     }
     cases.addAll(targetAllocatorSuites());
+    for (String suite : NEXT_SUITES) {
+      cases.addAll(ChainsawCase.discover(NEXT, NEXT.resolve(suite)));
+    }
     List<ChainsawCase> everyCase = List.copyOf(cases);
+    // -Dtelescope.conformance.cases=<regex>: only the cases whose id it finds (a quick local run).
     String only = System.getProperty("telescope.conformance.cases");
     if (only != null && !only.isBlank()) {
       cases.removeIf(c -> !java.util.regex.Pattern.compile(only).matcher(c.id()).find());
@@ -208,9 +224,6 @@ class ConformanceTest {
     }
     return nodes.stream();
   }
-
-  /** The upstream-next root: suites of capabilities built after the first corpus. */
-  static final Path NEXT = TestYaml.shared().resolve("conformance/upstream-next");
 
   /** The target allocator suites of upstream-next (cert-manager's kinds present for mTLS). */
   static List<ChainsawCase> targetAllocatorSuites() {
@@ -261,15 +274,29 @@ class ConformanceTest {
    * the others on 1.36 where native sidecars exist, which {@code --native-sidecars} forces (so
    * cases labelled {@code sidecar: native} get them whatever the detection says).
    */
-  record Setup(List<String> flags, Capabilities capabilities, int serverMinor) {
+  record Setup(
+      List<String> flags, Capabilities capabilities, int serverMinor, boolean instrumentation) {
+    Setup(List<String> flags, Capabilities capabilities, int serverMinor) {
+      this(flags, capabilities, serverMinor, false);
+    }
+
     OperatorConfig config() {
       return OperatorConfig.parse(flags, Map.of()).withCapabilities(capabilities);
     }
 
     /** Cases with equal setups can share one operator, as a CI suite does. */
     String key() {
-      return flags + " " + capabilities + " 1." + serverMinor;
+      return flags + " " + capabilities + " 1." + serverMinor + (instrumentation ? " instr" : "");
     }
+  }
+
+  /**
+   * The auto-instrumentation suites: upstream's CI enables the Go agent for them (INDEX.md of the
+   * next corpus) and nginx, whose cases the suite holds; their pods get the API server's
+   * ServiceAccount token mounts, which their asserts list.
+   */
+  static boolean instrumentationCase(ChainsawCase c) {
+    return NEXT_SUITES.stream().anyMatch(s -> c.id().startsWith(s + "/"));
   }
 
   static Setup setupFor(ChainsawCase c) {
@@ -292,11 +319,17 @@ class ConformanceTest {
     // ... and the Gateway API CRDs.
     boolean gatewayApi = true;
     int minor = serverMinor(c);
+    boolean instrumentation = instrumentationCase(c);
+    if (instrumentation) {
+      flags.add("--enable-go-instrumentation=true");
+      flags.add("--enable-nginx-instrumentation=true");
+    }
     return new Setup(
         List.copyOf(flags),
         new Capabilities(
             routes, prometheusCrds, createRbac, minor >= 29, targetAllocators, gatewayApi),
-        minor);
+        minor,
+        instrumentation);
   }
 
   /** The Kubernetes minor version a case runs on: CI's lowest for legacy sidecars, else highest. */
@@ -348,7 +381,11 @@ class ConformanceTest {
     synchronized (MOCKS) {
       return MOCKS.computeIfAbsent(
           setup.key(),
-          k -> STARTER.submit(() -> new MockApiCluster(setup.config(), CRD, setup.serverMinor())));
+          k ->
+              STARTER.submit(
+                  () ->
+                      new MockApiCluster(
+                          setup.config(), CRD, setup.serverMinor(), setup.instrumentation())));
     }
   }
 
@@ -359,7 +396,11 @@ class ConformanceTest {
    */
   static Cluster clusterFor(String name, Setup setup) {
     return switch (name) {
-      case "render" -> new RenderCluster(setup.config(), CRD, null);
+      case "render" ->
+          new RenderCluster(
+              setup.config(),
+              CRD,
+              setup.instrumentation() ? new RenderPodWebhook(setup.config()) : null);
       case "mock" -> {
         try {
           yield mock(setup).get();

@@ -11,6 +11,7 @@ import dev.telescope.webhook.CollectorAdmission;
 import dev.telescope.webhook.InformerCollectorLookup;
 import dev.telescope.webhook.KubernetesSidecarEvents;
 import dev.telescope.webhook.PodAdmission;
+import dev.telescope.webhook.PodInstrumentation;
 import dev.telescope.webhook.SidecarInjector;
 import dev.telescope.webhook.WebhookServer;
 import io.fabric8.kubernetes.api.Pluralize;
@@ -155,6 +156,21 @@ final class MockApiCluster implements Cluster, AutoCloseable {
    * @param serverMinor the Kubernetes minor version the server reports
    */
   MockApiCluster(OperatorConfig cfg, CrdSchema crd, int serverMinor) {
+    this(cfg, crd, serverMinor, false);
+  }
+
+  /** Whether pods get the ServiceAccount token mounts (the instrumentation suites assert them). */
+  private boolean serviceAccountTokens;
+
+  /**
+   * @param serviceAccountTokens emulate the ServiceAccount admission plugin around the pod webhook
+   */
+  MockApiCluster(OperatorConfig cfg, CrdSchema crd, int serverMinor, boolean serviceAccountTokens) {
+    this(cfg, crd, serverMinor, (Void) null);
+    this.serviceAccountTokens = serviceAccountTokens;
+  }
+
+  private MockApiCluster(OperatorConfig cfg, CrdSchema crd, int serverMinor, Void unused) {
     this.cfg = cfg;
     this.crd = crd;
     VersionInfo version =
@@ -189,6 +205,10 @@ final class MockApiCluster implements Cluster, AutoCloseable {
       if (cfg.capabilities().openShiftRoutes()) {
         installCrd(c, "route.openshift.io", "v1", "Route");
       }
+      c.resource(
+              Serialization.unmarshal(
+                  CrdFile.renderInstrumentationFromClasspath(), CustomResourceDefinition.class))
+          .create();
       if (cfg.capabilities().targetAllocators()) {
         installCrd(c, "opentelemetry.io", "v1alpha1", "TargetAllocator");
       }
@@ -201,7 +221,9 @@ final class MockApiCluster implements Cluster, AutoCloseable {
       this.lookup = l;
       this.sidecarEvents = e;
       this.collectors = new CollectorAdmission(cfg);
-      this.pods = new PodAdmission(new SidecarInjector(cfg), l, e);
+      this.pods =
+          new PodAdmission(
+              new SidecarInjector(cfg), l, e, new PodInstrumentation(cfg.instrumentation()));
       this.operator =
           OperatorRuntime.start(c, cfg, Duration.ofSeconds(2), Optional.of("conformance"));
     } catch (RuntimeException ex) {
@@ -770,14 +792,25 @@ final class MockApiCluster implements Cluster, AutoCloseable {
   private ObjectNode admitPod(ObjectNode pod) {
     String ns = pod.at("/metadata/namespace").asText();
     awaitLookup(ns);
+    JsonNode node = null;
+    if (serviceAccountTokens) {
+      node = ServiceAccountTokens.unbind(pod);
+      ServiceAccountTokens.mount(pod);
+    }
     AdmissionResponse response = pods.handle(request("CREATE", "", "v1", "Pod", "pods", pod, null));
     if (response.getPatch() == null) {
+      ServiceAccountTokens.bind(pod, node);
       return pod;
     }
     JsonNode patch =
         readTree(
             new String(Base64.getDecoder().decode(response.getPatch()), StandardCharsets.UTF_8));
-    return (ObjectNode) JsonPatch.apply(patch, pod);
+    ObjectNode admitted = (ObjectNode) JsonPatch.apply(patch, pod);
+    if (serviceAccountTokens) {
+      ServiceAccountTokens.mount(admitted);
+      ServiceAccountTokens.bind(admitted, node);
+    }
+    return admitted;
   }
 
   /**
@@ -800,6 +833,24 @@ final class MockApiCluster implements Cluster, AutoCloseable {
                   c ->
                       have.add(
                           c.getMetadata().getName() + "@" + c.getMetadata().getResourceVersion()));
+        }
+        for (dev.telescope.api.instrumentation.Instrumentation i :
+            client
+                .resources(dev.telescope.api.instrumentation.Instrumentation.class)
+                .inNamespace(namespace)
+                .list()
+                .getItems()) {
+          want.add(
+              "inst/" + i.getMetadata().getName() + "@" + i.getMetadata().getResourceVersion());
+          lookup
+              .instrumentation(namespace, i.getMetadata().getName())
+              .ifPresent(
+                  x ->
+                      have.add(
+                          "inst/"
+                              + x.getMetadata().getName()
+                              + "@"
+                              + x.getMetadata().getResourceVersion()));
         }
         if (want.equals(have)) {
           return;

@@ -214,6 +214,9 @@ final class RenderCluster implements Cluster {
       admitCollector(obj, existing);
       return;
     }
+    if (existing == null && "Pod".equals(kind) && podWebhook != null) {
+      obj = (ObjectNode) podWebhook.mutate(obj, this);
+    }
     stamp(obj, existing);
     ServerDefaults.apply(obj);
     store.put(key(obj), obj);
@@ -586,6 +589,17 @@ final class RenderCluster implements Cluster {
     regarding.put("namespace", crJson.at("/metadata/namespace").asText());
     regarding.put("uid", crJson.at("/metadata/uid").asText());
     store.put(key(e), e);
+  }
+
+  /** The stored objects of a kind (read-only views), for the pod webhook's caches. */
+  List<ObjectNode> objects(String kind) {
+    List<ObjectNode> out = new ArrayList<>();
+    for (ObjectNode o : store.values()) {
+      if (kind.equals(o.path("kind").asText())) {
+        out.add(o);
+      }
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------- kube-controller-manager

@@ -323,9 +323,11 @@ class BundleChecklistTest {
       Class<?> type =
           "TargetAllocator".equals(e.path("kind").asText())
               ? dev.telescope.api.v1alpha1.TargetAllocator.class
-              : e.path("apiVersion").asText().endsWith("v1alpha1")
-                  ? dev.telescope.api.v1alpha1.OpenTelemetryCollector.class
-                  : dev.telescope.api.v1beta1.OpenTelemetryCollector.class;
+              : "Instrumentation".equals(e.path("kind").asText())
+                  ? dev.telescope.api.instrumentation.Instrumentation.class
+                  : e.path("apiVersion").asText().endsWith("v1alpha1")
+                      ? dev.telescope.api.v1alpha1.OpenTelemetryCollector.class
+                      : dev.telescope.api.v1beta1.OpenTelemetryCollector.class;
       Object cr = Strict.STRICT_YAML.treeToValue(e, type);
       assertThat(Strict.unknownFields(cr)).isEmpty();
     }
@@ -357,7 +359,8 @@ class BundleChecklistTest {
     for (JsonNode o : bundle.spec().path("customresourcedefinitions").path("owned")) {
       assertThat(o.path("displayName").asText()).isNotBlank();
       assertThat(o.path("description").asText()).isNotBlank();
-      assertThat(o.path("name").asText()).isIn(CRD_NAME, "targetallocators.opentelemetry.io");
+      assertThat(o.path("name").asText())
+          .isIn(CRD_NAME, "targetallocators.opentelemetry.io", "instrumentations.opentelemetry.io");
     }
     assertThat(bundle.spec().path("customresourcedefinitions").has("required")).isFalse();
   }

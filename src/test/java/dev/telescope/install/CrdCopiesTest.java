@@ -45,6 +45,15 @@ class CrdCopiesTest {
   }
 
   @Test
+  void instrumentationCrdCopiesAreIdentical() throws Exception {
+    Path source = InstallFiles.root().resolve(dev.telescope.api.CrdFile.INSTRUMENTATION_FILE);
+    String name = source.getFileName().toString();
+    assertThat(InstallFiles.deploy().resolve("crd").resolve(name)).hasSameTextualContentAs(source);
+    assertThat(InstallFiles.bundle().resolve("manifests").resolve(name))
+        .hasSameTextualContentAs(source);
+  }
+
+  @Test
   void bundleCopyIsIdenticalToTheGeneratedCrd() throws Exception {
     assertCopy(InstallFiles.bundle().resolve("manifests").resolve(InstallFiles.CRD_FILE), true);
   }

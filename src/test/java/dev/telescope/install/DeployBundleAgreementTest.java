@@ -219,7 +219,10 @@ class DeployBundleAgreementTest {
   @Test
   void bundledCrdIsTheDeployedOneBeforeOlmAddsTheConversionWebhook() {
     ObjectNode bundled =
-        bundle.ofKind("CustomResourceDefinition").stream().findFirst().orElseThrow();
+        bundle.ofKind("CustomResourceDefinition").stream()
+            .filter(c -> c.path("metadata").path("name").asText().equals(InstallFiles.CRD_NAME))
+            .findFirst()
+            .orElseThrow();
     ObjectNode deployed =
         InstallFiles.readObject(
             InstallFiles.deploy().resolve("crd").resolve(InstallFiles.CRD_FILE));

@@ -820,6 +820,8 @@ class DeployManifestsTest {
             List.of("get", "list", "watch")));
     s.addAll(Rbac.rule("", List.of("namespaces"), List.of("list", "watch")));
     s.addAll(Rbac.rule("apps", List.of("replicasets"), List.of("get")));
+    s.addAll(Rbac.rule("opentelemetry.io", List.of("instrumentations"), List.of("list", "watch")));
+    s.addAll(Rbac.rule("batch", List.of("jobs"), List.of("get")));
     s.addAll(Rbac.rule("", List.of("events"), List.of("create")));
     return s;
   }
