@@ -1,12 +1,14 @@
 package dev.telescope.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.telescope.api.instrumentation.Instrumentation;
 import dev.telescope.api.v1beta1.OpenTelemetryCollector;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Iterator;
@@ -335,6 +337,26 @@ public final class AdmissionDeadline {
       @Override
       public Optional<ReplicaSet> replicaSet(String namespace, String name) {
         return waiting("replica set", () -> delegate.replicaSet(namespace, name));
+      }
+
+      @Override
+      public Optional<Job> job(String namespace, String name) {
+        return waiting("job", () -> delegate.job(namespace, name));
+      }
+
+      @Override
+      public List<Instrumentation> instrumentations(String namespace) {
+        return waiting("instrumentations", () -> delegate.instrumentations(namespace));
+      }
+
+      @Override
+      public Optional<Instrumentation> instrumentation(String namespace, String name) {
+        return waiting("instrumentation", () -> delegate.instrumentation(namespace, name));
+      }
+
+      @Override
+      public Optional<Boolean> exists(String kind, String namespace, String name) {
+        return waiting(kind, () -> delegate.exists(kind, namespace, name));
       }
 
       @Override
