@@ -1,6 +1,7 @@
 package dev.telescope.settings;
 
 import java.time.Duration;
+import java.util.function.Function;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -10,6 +11,15 @@ import picocli.CommandLine.TypeConversionException;
  */
 final class OptionConverters {
   private OptionConverters() {}
+
+  /** The parser's value, or picocli's error saying what was expected and what was given. */
+  private static <T> T parsed(Function<String, T> parser, String value, String expected) {
+    try {
+      return parser.apply(value);
+    } catch (IllegalArgumentException e) {
+      throw new TypeConversionException(expected + ", got '" + value + "'");
+    }
+  }
 
   /** A TCP port, 0 to 65535. */
   static final class PortConverter implements ITypeConverter<Integer> {
@@ -55,11 +65,7 @@ final class OptionConverters {
   static final class ToggleConverter implements ITypeConverter<Toggle> {
     @Override
     public Toggle convert(String value) {
-      try {
-        return Toggle.parse(value);
-      } catch (IllegalArgumentException e) {
-        throw new TypeConversionException("must be auto, true or false, got '" + value + "'");
-      }
+      return parsed(Toggle::parse, value, "must be auto, true or false");
     }
   }
 
@@ -67,12 +73,7 @@ final class OptionConverters {
   static final class CertModeConverter implements ITypeConverter<CertMode> {
     @Override
     public CertMode convert(String value) {
-      try {
-        return CertMode.parse(value);
-      } catch (IllegalArgumentException e) {
-        throw new TypeConversionException(
-            "must be auto, files, self-managed or none, got '" + value + "'");
-      }
+      return parsed(CertMode::parse, value, "must be auto, files, self-managed or none");
     }
   }
 
