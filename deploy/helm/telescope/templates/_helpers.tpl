@@ -25,6 +25,32 @@ app.kubernetes.io/part-of: telescope
 - --auto-instrumentation-{{ $lang | kebabcase }}-image={{ $image }}
 {{- end }}
 {{- end }}
+{{- if .Values.metrics.secure }}
+- --metrics-secure
+{{- if .Values.metrics.bearerTokenSecret }}
+- --metrics-bearer-token-file=/var/run/telescope/metrics-token/token
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* The Secret holding the token scrapers of HTTPS metrics must send, mounted where the flag reads it. */}}
+{{- define "telescope.metricsTokenMount" -}}
+{{- if and .Values.metrics.secure .Values.metrics.bearerTokenSecret }}
+- name: metrics-token
+  mountPath: /var/run/telescope/metrics-token
+  readOnly: true
+{{- end }}
+{{- end }}
+
+{{- define "telescope.metricsTokenVolume" -}}
+{{- if and .Values.metrics.secure .Values.metrics.bearerTokenSecret }}
+- name: metrics-token
+  secret:
+    secretName: {{ .Values.metrics.bearerTokenSecret }}
+    items:
+      - key: token
+        path: token
+{{- end }}
 {{- end }}
 
 {{- define "telescope.webhookSecret" -}}

@@ -1,11 +1,13 @@
 package dev.telescope;
 
 import dev.telescope.health.HealthServer;
+import dev.telescope.health.SecureMetrics;
 import dev.telescope.metrics.TelescopeMetrics;
 import dev.telescope.reconciler.CapabilityDetector;
 import dev.telescope.reconciler.InterningSerialization;
 import dev.telescope.reconciler.OperatorRuntime;
 import dev.telescope.settings.Capabilities;
+import dev.telescope.settings.MetricsServing;
 import dev.telescope.settings.OperatorConfig;
 import dev.telescope.tls.CertificateSource;
 import dev.telescope.tls.SelfManagedCertificates;
@@ -45,12 +47,13 @@ public final class Cli {
   private Cli() {}
 
   /** Starts the reconciler, the webhook server or both; their threads keep the JVM alive. */
-  static int start(OperatorConfig base, boolean reconciler, boolean webhook) {
+  static int start(
+      OperatorConfig base, MetricsServing metricsServing, boolean reconciler, boolean webhook) {
     KubernetesClient client =
         new KubernetesClientBuilder()
             .withKubernetesSerialization(InterningSerialization.create())
             .build();
-    Running running = Running.start(client, base, reconciler, webhook, "0.0.0.0");
+    Running running = Running.start(client, base, metricsServing, reconciler, webhook, "0.0.0.0");
     Runtime.getRuntime().addShutdownHook(new Thread(running::close, "telescope-shutdown"));
     return KEEP_RUNNING;
   }
@@ -79,6 +82,26 @@ public final class Cli {
         boolean reconciler,
         boolean webhook,
         String bindAddress) {
+      return start(client, base, MetricsServing.PLAIN, reconciler, webhook, bindAddress);
+    }
+
+    /**
+     * Starts the process's servers; {@code metricsServing} says whether the metrics port speaks
+     * HTTPS (and asks for a token).
+     */
+    public static Running start(
+        KubernetesClient client,
+        OperatorConfig base,
+        MetricsServing metricsServing,
+        boolean reconciler,
+        boolean webhook,
+        String bindAddress) {
+      if (metricsServing.secure()
+          && (base.metricsPort() == 0 || base.metricsPort() == base.healthPort())) {
+        throw new IllegalArgumentException(
+            "--metrics-secure needs a metrics port of its own (--metrics-port), apart from the"
+                + " plain-HTTP health port the kubelet probes");
+      }
       // Health answers from the first second: alive at once, ready only when all is up.
       HealthServer health =
           new HealthServer(host(base.healthHost(), bindAddress), base.healthPort());
@@ -108,20 +131,17 @@ public final class Cli {
       new JvmGcMetrics().bindTo(r.registry);
       new JvmThreadMetrics().bindTo(r.registry);
       new ProcessorMetrics().bindTo(r.registry);
-      health.withMetrics(r.registry::scrape);
-      if (r.cfg.metricsPort() > 0 && r.cfg.metricsPort() != r.cfg.healthPort()) {
-        r.metrics =
-            new HealthServer(host(r.cfg.metricsHost(), bindAddress), r.cfg.metricsPort())
-                .withMetrics(r.registry::scrape);
-        try {
-          r.metrics.start();
-        } catch (IOException e) {
-          throw new UncheckedIOException("cannot listen on metrics port " + r.cfg.metricsPort(), e);
-        }
-        r.closeables.add(r.metrics);
+      if (!metricsServing.secure()) {
+        // Secure metrics are not also handed out in plain text on the health port.
+        health.withMetrics(r.registry::scrape);
+        r.startMetrics(bindAddress, metricsServing);
       }
       if (webhook) {
         r.startWebhook(client, bindAddress);
+      }
+      if (metricsServing.secure()) {
+        // After the webhook: HTTPS metrics reuse its certificate unless given their own.
+        r.startMetrics(bindAddress, metricsServing);
       }
       if (reconciler) {
         r.operator =
@@ -142,6 +162,29 @@ public final class Cli {
           webhook ? " webhook on :" + r.server.port() : "");
       starting.set(null);
       return r;
+    }
+
+    private void startMetrics(String bindAddress, MetricsServing serving) {
+      if (cfg.metricsPort() <= 0 || cfg.metricsPort() == cfg.healthPort()) {
+        return;
+      }
+      metrics =
+          new HealthServer(host(cfg.metricsHost(), bindAddress), cfg.metricsPort())
+              .withMetrics(registry::scrape);
+      if (serving.secure()) {
+        SecureMetrics.apply(metrics, serving, Optional.ofNullable(certificates))
+            .ifPresent(
+                source -> {
+                  closeables.add(source);
+                  health.addReadinessCheck("metrics certificate", source::problem);
+                });
+      }
+      try {
+        metrics.start();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot listen on metrics port " + cfg.metricsPort(), e);
+      }
+      closeables.add(metrics);
     }
 
     /** The address a flag asked for ({@code --metrics-addr=127.0.0.1:8080}), else the default. */

@@ -164,7 +164,8 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      return Cli.start(settings(options, spec, defaults), reconciler, webhook);
+      return Cli.start(
+          settings(options, spec, defaults), options.metricsServing(), reconciler, webhook);
     }
   }
 

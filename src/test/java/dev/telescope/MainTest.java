@@ -61,11 +61,21 @@ class MainTest {
         .contains("--webhook-port=PORT", "Default: 9443")
         .contains("--watch-namespace, --watch-namespaces")
         .contains("--auto-instrumentation-java-image", "--enable-go-instrumentation")
-        .contains("--zap-log-level", "--metrics-addr")
+        .contains("--zap-log-level", "--metrics-addr", "--metrics-secure")
         .doesNotContain("--pprof-addr");
     out.reset();
     assertThat(run("help", "render")).isZero();
     assertThat(out()).contains("--filename", "--no-defaults", "--collector-image");
+  }
+
+  @Test
+  void metricsFlagsThatDoNotGoTogetherExitTwoBeforeAnythingStarts() {
+    assertThat(run("webhook", "--metrics-bearer-token-file=/var/run/token")).isEqualTo(2);
+    assertThat(err()).contains("error: ").contains("need --metrics-secure");
+    err.reset();
+    assertThat(run("operator", "--metrics-secure", "--metrics-tls-cert-file=/tls.crt"))
+        .isEqualTo(2);
+    assertThat(err()).contains("--metrics-tls-cert-file and --metrics-tls-key-file go together");
   }
 
   @Test

@@ -4,15 +4,11 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Converts OpenTelemetryCollector objects between v1alpha1 and v1beta1, for the CRD conversion
@@ -71,10 +67,6 @@ public final class Conversion {
   public static final int MAX_CONFIG_TEXT_BYTES = 32 * 1024;
 
   private static final String KIND = "OpenTelemetryCollector";
-  private static final List<String> REPLICA_FIELDS = List.of("minReplicas", "maxReplicas");
-  private static final List<String> MONITOR_SELECTORS =
-      List.of("podMonitorSelector", "serviceMonitorSelector");
-  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
   // Lenient on purpose: conversion must not fail on fields an older model does not know.
@@ -147,7 +139,7 @@ public final class Conversion {
 
   private static ObjectNode alphaToBeta(ObjectNode object) {
     object.put("apiVersion", V1BETA1);
-    Annotations annotations = new Annotations(object);
+    RoundTripAnnotations annotations = new RoundTripAnnotations(object);
     // Markers written by v1beta1 -> v1alpha1 are consumed here; v1alpha1-side ones in the input
     // can only be stale copies and are rewritten from scratch.
     ObjectNode carriedSelectors = parseObject(annotations.take(SELECTORS_ANNOTATION));
@@ -158,13 +150,14 @@ public final class Conversion {
     ObjectNode spec = child(object, "spec");
     if (spec != null) {
       configToBeta(spec, annotations);
-      foldReplicas(spec, annotations);
+      CarriedFields.foldReplicas(spec, annotations);
       rename(spec, "updateStrategy", "daemonSetUpdateStrategy");
       rename(
           child(child(spec, "observability"), "metrics"),
           "DisablePrometheusAnnotations",
           "disablePrometheusAnnotations");
-      selectorsToBeta(child(child(spec, "targetAllocator"), "prometheusCR"), carriedSelectors);
+      CarriedFields.selectorsToBeta(
+          child(child(spec, "targetAllocator"), "prometheusCR"), carriedSelectors);
     }
     ObjectNode status = child(object, "status");
     if (status != null) {
@@ -178,7 +171,7 @@ public final class Conversion {
     return object;
   }
 
-  private static void configToBeta(ObjectNode spec, Annotations annotations) {
+  private static void configToBeta(ObjectNode spec, RoundTripAnnotations annotations) {
     JsonNode config = spec.get("config");
     if (config == null || config.isNull()) {
       return;
@@ -198,87 +191,11 @@ public final class Conversion {
     }
   }
 
-  /**
-   * Moves v1alpha1 top-level min/maxReplicas into the autoscaler where it has no value of its own,
-   * as upstream does, and records what was where.
-   */
-  private static void foldReplicas(ObjectNode spec, Annotations annotations) {
-    ObjectNode record = NODES.objectNode();
-    ArrayNode moved = NODES.arrayNode();
-    ObjectNode shadowed = NODES.objectNode();
-    boolean created = false;
-    for (String field : REPLICA_FIELDS) {
-      JsonNode value = spec.remove(field);
-      if (value == null || value.isNull()) {
-        continue;
-      }
-      record.set(field, value);
-      JsonNode existing = spec.get("autoscaler");
-      if (existing == null || existing.isNull()) {
-        spec.set("autoscaler", NODES.objectNode());
-        created = true;
-      }
-      if (!(spec.get("autoscaler") instanceof ObjectNode autoscaler)) {
-        continue; // not an object: the value stays in the record only
-      }
-      JsonNode current = autoscaler.get(field);
-      if (current == null || current.isNull()) {
-        autoscaler.set(field, value);
-        moved.add(field);
-      } else {
-        shadowed.set(field, current);
-      }
-    }
-    if (record.isEmpty()) {
-      return;
-    }
-    record.set("moved", moved);
-    if (!shadowed.isEmpty()) {
-      record.set("shadowed", shadowed);
-    }
-    if (created) {
-      record.put("createdAutoscaler", true);
-    }
-    annotations.put(REPLICAS_ANNOTATION, record.toString());
-  }
-
-  /**
-   * A v1alpha1 label map becomes {@code matchLabels}; an absent map (which selects all monitors in
-   * v1alpha1) becomes the empty selector, which selects all in v1beta1 too.
-   */
-  private static void selectorsToBeta(ObjectNode prometheusCR, ObjectNode carried) {
-    if (prometheusCR == null) {
-      return;
-    }
-    for (String field : MONITOR_SELECTORS) {
-      JsonNode labels = prometheusCR.get(field);
-      if (labels != null && labels.isNull()) {
-        labels = null;
-      }
-      if (carried != null && carried.has(field)) {
-        JsonNode selector = carried.get(field);
-        if (ConfigYaml.sameTree(alphaView(selector), labels)) {
-          if (selector.isNull()) {
-            prometheusCR.remove(field);
-          } else {
-            prometheusCR.set(field, selector);
-          }
-          continue;
-        }
-      }
-      ObjectNode selector = NODES.objectNode();
-      if (labels != null) {
-        selector.set("matchLabels", labels);
-      }
-      prometheusCR.set(field, selector);
-    }
-  }
-
   // ---- v1beta1 -> v1alpha1 -------------------------------------------------------------------
 
   private static ObjectNode betaToAlpha(ObjectNode object) {
     object.put("apiVersion", V1ALPHA1);
-    Annotations annotations = new Annotations(object);
+    RoundTripAnnotations annotations = new RoundTripAnnotations(object);
     String invalidConfig = annotations.take(INVALID_CONFIG_ANNOTATION);
     String configText = annotations.take(CONFIG_TEXT_ANNOTATION);
     ObjectNode replicas = parseObject(annotations.take(REPLICAS_ANNOTATION));
@@ -287,13 +204,14 @@ public final class Conversion {
     ObjectNode spec = child(object, "spec");
     if (spec != null) {
       configToAlpha(spec, invalidConfig, configText);
-      unfoldReplicas(spec, replicas);
+      CarriedFields.unfoldReplicas(spec, replicas);
       rename(spec, "daemonSetUpdateStrategy", "updateStrategy");
       rename(
           child(child(spec, "observability"), "metrics"),
           "disablePrometheusAnnotations",
           "DisablePrometheusAnnotations");
-      selectorsToAlpha(child(child(spec, "targetAllocator"), "prometheusCR"), annotations);
+      CarriedFields.selectorsToAlpha(
+          child(child(spec, "targetAllocator"), "prometheusCR"), annotations);
     }
     annotations.finish();
     return object;
@@ -322,75 +240,7 @@ public final class Conversion {
     spec.put("config", ConfigYaml.write(config));
   }
 
-  private static void unfoldReplicas(ObjectNode spec, ObjectNode record) {
-    if (record == null) {
-      return;
-    }
-    ObjectNode autoscaler = child(spec, "autoscaler");
-    Set<String> moved = new HashSet<>();
-    record.path("moved").forEach(n -> moved.add(n.asText()));
-    JsonNode shadowed = record.path("shadowed");
-    for (String field : REPLICA_FIELDS) {
-      JsonNode value = record.get(field);
-      if (value == null || value.isNull()) {
-        continue;
-      }
-      if (moved.contains(field)) {
-        if (autoscaler != null && ConfigYaml.sameTree(autoscaler.get(field), value)) {
-          autoscaler.remove(field);
-          spec.set(field, value);
-        }
-      } else if (autoscaler != null
-          ? ConfigYaml.sameTree(autoscaler.get(field), shadowed.get(field))
-          : !shadowed.has(field)) {
-        spec.set(field, value);
-      }
-    }
-    if (record.path("createdAutoscaler").asBoolean(false)
-        && autoscaler != null
-        && autoscaler.isEmpty()) {
-      spec.remove("autoscaler");
-    }
-  }
-
-  private static void selectorsToAlpha(ObjectNode prometheusCR, Annotations annotations) {
-    if (prometheusCR == null) {
-      return;
-    }
-    ObjectNode carried = NODES.objectNode();
-    for (String field : MONITOR_SELECTORS) {
-      JsonNode selector = prometheusCR.remove(field);
-      if (selector == null) {
-        carried.putNull(field); // "select nothing" has no v1alpha1 spelling
-        continue;
-      }
-      if (selector.isObject() && selector.isEmpty()) {
-        continue; // selects all, like an absent v1alpha1 map
-      }
-      JsonNode labels = selector.get("matchLabels");
-      boolean onlyLabels = selector.size() == 1 && labels != null && labels.isObject();
-      if (!onlyLabels) {
-        carried.set(field, selector);
-      }
-      if (labels != null && labels.isObject()) {
-        prometheusCR.set(field, labels);
-      }
-    }
-    if (!carried.isEmpty()) {
-      annotations.put(SELECTORS_ANNOTATION, carried.toString());
-    }
-  }
-
   // ---- helpers -------------------------------------------------------------------------------
-
-  /** What {@link #selectorsToAlpha} shows in v1alpha1 for a carried v1beta1 selector. */
-  private static JsonNode alphaView(JsonNode selector) {
-    if (selector == null || !selector.isObject()) {
-      return null;
-    }
-    JsonNode labels = selector.get("matchLabels");
-    return labels != null && labels.isObject() ? labels : null;
-  }
 
   /**
    * Config equality as the API server sees it: it prunes null values of the fields the schema
@@ -421,7 +271,7 @@ public final class Conversion {
     }
   }
 
-  private static ObjectNode child(ObjectNode parent, String field) {
+  static ObjectNode child(ObjectNode parent, String field) {
     if (parent == null) {
       return null;
     }
@@ -451,63 +301,6 @@ public final class Conversion {
     } catch (Exception e) {
       // Unreachable for objects that came from our own model: both versions hold the same fields.
       throw new IllegalStateException("converted object does not bind to " + type.getName(), e);
-    }
-  }
-
-  /** The object's {@code metadata.annotations}, created only when something is written. */
-  private static final class Annotations {
-    private final ObjectNode object;
-    private boolean removed;
-
-    Annotations(ObjectNode object) {
-      this.object = object;
-    }
-
-    private ObjectNode existing() {
-      return child(child(object, "metadata"), "annotations");
-    }
-
-    /** Removes and returns a round-trip annotation; null when absent or not a string. */
-    String take(String name) {
-      ObjectNode annotations = existing();
-      JsonNode value = annotations == null ? null : annotations.remove(name);
-      if (value == null) {
-        return null;
-      }
-      removed = true;
-      return value.isTextual() ? value.asText() : null;
-    }
-
-    void put(String name, String value) {
-      JsonNode metadata = object.get("metadata");
-      if (metadata == null || metadata.isNull()) {
-        metadata = object.putObject("metadata");
-      }
-      if (!(metadata instanceof ObjectNode meta)) {
-        return; // malformed metadata: nowhere to carry the value
-      }
-      JsonNode annotations = meta.get("annotations");
-      if (annotations == null || annotations.isNull()) {
-        annotations = meta.putObject("annotations");
-      }
-      if (annotations instanceof ObjectNode target) {
-        target.put(name, value);
-      }
-    }
-
-    /**
-     * Drops an annotations map (and metadata) that only our markers had filled; the API server
-     * omits empty maps too.
-     */
-    void finish() {
-      ObjectNode annotations = existing();
-      if (removed && annotations != null && annotations.isEmpty()) {
-        ObjectNode metadata = child(object, "metadata");
-        metadata.remove("annotations");
-        if (metadata.isEmpty()) {
-          object.remove("metadata");
-        }
-      }
     }
   }
 }

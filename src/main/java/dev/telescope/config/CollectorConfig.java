@@ -119,8 +119,8 @@ public final class CollectorConfig {
     checkPortNames(exporterPorts, ComponentKind.EXPORTERS);
     checkPortNames(extensionPorts, ComponentKind.EXTENSIONS);
     this.healthCheck = hc;
-    this.metricsPort = parseMetricsPort(config);
-    this.rbacRules = List.copyOf(computeRbac());
+    this.metricsPort = MetricsPortSetting.of(config, problems);
+    this.rbacRules = List.copyOf(ComponentRbac.rulesFor(this));
     this.hash = ConfigHash.of(config);
   }
 
@@ -293,114 +293,6 @@ public final class CollectorConfig {
                     + " (lower-case letters, digits and single '-', at least one letter)"));
       }
     }
-  }
-
-  private int parseMetricsPort(Config config) {
-    JsonNode telemetry = config == null || config.service == null ? null : config.service.telemetry;
-    JsonNode metrics = telemetry == null ? null : telemetry.get("metrics");
-    if (metrics == null || !metrics.isObject()) {
-      return ComponentPorts.DEFAULT_METRICS_PORT;
-    }
-    JsonNode readers = metrics.get("readers");
-    boolean hasReaders = readers != null && readers.isArray() && !readers.isEmpty();
-    JsonNode address = metrics.get("address");
-    if (!hasReaders && address != null && address.isTextual() && !address.asText().isEmpty()) {
-      return addressPort(address.asText());
-    }
-    if (hasReaders) {
-      // As upstream: the first pull reader with a Prometheus exporter decides; its port defaults
-      // to 8888 when unset or 0. The legacy address is ignored once readers exist.
-      for (int i = 0; i < readers.size(); i++) {
-        JsonNode prometheus = readers.get(i).at("/pull/exporter/prometheus");
-        if (prometheus.isMissingNode() || prometheus.isNull()) {
-          continue;
-        }
-        JsonNode port = prometheus.get("port");
-        if (port == null || port.isNull()) {
-          return ComponentPorts.DEFAULT_METRICS_PORT;
-        }
-        long p = port.isNumber() ? port.asLong() : parseIntOr(port.asText(), -1);
-        if (p == 0) {
-          return ComponentPorts.DEFAULT_METRICS_PORT;
-        }
-        if (p < 0 || p > 65535) {
-          problems.add(
-              new ConfigProblem(
-                  "service.telemetry.metrics.readers[" + i + "].pull.exporter.prometheus.port",
-                  "'" + port.asText() + "' is not a valid port number (1-65535)"));
-          return ComponentPorts.DEFAULT_METRICS_PORT;
-        }
-        return (int) p;
-      }
-    }
-    return ComponentPorts.DEFAULT_METRICS_PORT;
-  }
-
-  /**
-   * The port of the legacy {@code metrics.address}: a literal {@code :<digits>} at the end, 8888
-   * when there is none (e.g. {@code ${env:POD_IP}}), and a problem when the port is itself an
-   * environment variable, because Services need a number.
-   */
-  private int addressPort(String a) {
-    if (java.util.regex.Pattern.compile(":\\$\\{.*}$").matcher(a).find()) {
-      problems.add(
-          new ConfigProblem(
-              "service.telemetry.metrics.address",
-              "'"
-                  + a
-                  + "' has an environment variable as port, so the monitoring Service cannot be"
-                  + " built; write a literal port"));
-      return ComponentPorts.DEFAULT_METRICS_PORT;
-    }
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile(":(\\d+)$").matcher(a);
-    if (!m.find()) {
-      return ComponentPorts.DEFAULT_METRICS_PORT;
-    }
-    long p = parseIntOr(m.group(1), -1);
-    if (p < 1 || p > 65535) {
-      problems.add(
-          new ConfigProblem(
-              "service.telemetry.metrics.address",
-              "'" + a + "' does not end with a valid port number (1-65535)"));
-      return ComponentPorts.DEFAULT_METRICS_PORT;
-    }
-    return (int) p;
-  }
-
-  private static int parseIntOr(String s, int fallback) {
-    try {
-      return Integer.parseInt(s.trim());
-    } catch (NumberFormatException e) {
-      return fallback;
-    }
-  }
-
-  private List<PolicyRule> computeRbac() {
-    List<PolicyRule> out = new ArrayList<>();
-    for (String id : sorted(used(ComponentKind.RECEIVERS))) {
-      addAll(out, ComponentRbac.receiver(id, component(ComponentKind.RECEIVERS, id)));
-    }
-    for (String id : sorted(used(ComponentKind.PROCESSORS))) {
-      addAll(out, ComponentRbac.processor(id, component(ComponentKind.PROCESSORS, id)));
-    }
-    for (String id : sorted(used(ComponentKind.EXTENSIONS))) {
-      addAll(out, ComponentRbac.extension(id, component(ComponentKind.EXTENSIONS, id)));
-    }
-    return out;
-  }
-
-  private static void addAll(List<PolicyRule> into, List<PolicyRule> rules) {
-    for (PolicyRule r : rules) {
-      if (!into.contains(r)) {
-        into.add(r);
-      }
-    }
-  }
-
-  private static List<String> sorted(Set<String> s) {
-    List<String> l = new ArrayList<>(s);
-    Collections.sort(l);
-    return l;
   }
 
   /** The config this view was parsed from. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -249,5 +250,37 @@ public final class ComponentRbac {
       n.forEach(e -> out.add(e.asText()));
     }
     return out;
+  }
+
+  /**
+   * The cluster rules the components {@code config}'s pipelines use need, receivers then processors
+   * then extensions, each by sorted id, deduplicated.
+   */
+  static List<PolicyRule> rulesFor(CollectorConfig config) {
+    List<PolicyRule> out = new ArrayList<>();
+    for (String id : sortedIds(config.used(ComponentKind.RECEIVERS))) {
+      addAll(out, ComponentRbac.receiver(id, config.component(ComponentKind.RECEIVERS, id)));
+    }
+    for (String id : sortedIds(config.used(ComponentKind.PROCESSORS))) {
+      addAll(out, ComponentRbac.processor(id, config.component(ComponentKind.PROCESSORS, id)));
+    }
+    for (String id : sortedIds(config.used(ComponentKind.EXTENSIONS))) {
+      addAll(out, ComponentRbac.extension(id, config.component(ComponentKind.EXTENSIONS, id)));
+    }
+    return out;
+  }
+
+  private static void addAll(List<PolicyRule> into, List<PolicyRule> rules) {
+    for (PolicyRule r : rules) {
+      if (!into.contains(r)) {
+        into.add(r);
+      }
+    }
+  }
+
+  private static List<String> sortedIds(Set<String> s) {
+    List<String> l = new ArrayList<>(s);
+    Collections.sort(l);
+    return l;
   }
 }

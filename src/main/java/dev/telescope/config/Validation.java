@@ -1,29 +1,17 @@
 package dev.telescope.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.telescope.api.common.AutoscalerSpec;
-import dev.telescope.api.common.IngressSpec;
-import dev.telescope.api.common.MetricSpec;
 import dev.telescope.api.common.Mode;
 import dev.telescope.api.common.PortsSpec;
-import dev.telescope.api.common.ProbeSpec;
-import dev.telescope.api.v1beta1.Config;
 import dev.telescope.api.v1beta1.OpenTelemetryCollector;
 import dev.telescope.api.v1beta1.OpenTelemetryCollectorSpec;
 import dev.telescope.api.v1beta1.TargetAllocatorEmbedded;
 import dev.telescope.settings.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.autoscaling.v2.HPAScalingRules;
-import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -97,7 +85,7 @@ public final class Validation {
       }
     }
 
-    List<String> nulls = nullObjects(spec.config);
+    List<String> nulls = ConfigText.nullObjects(spec.config);
     if (!nulls.isEmpty()) {
       out.warnings.add(
           "Collector config spec.config has null objects: "
@@ -135,11 +123,11 @@ public final class Validation {
     targetAllocator(spec.targetAllocator, mode, out);
     specPorts(spec.ports, out);
     config(cr, spec, out);
-    autoscaler(spec, out);
-    ingress(spec.ingress, mode, out);
-    probe("LivenessProbe", spec.livenessProbe, out);
-    probe("ReadinessProbe", spec.readinessProbe, out);
-    probe("StartupProbe", spec.startupProbe, out);
+    SpecRules.autoscaler(spec, out);
+    SpecRules.ingress(spec.ingress, mode, out);
+    SpecRules.probe("LivenessProbe", spec.livenessProbe, out);
+    SpecRules.probe("ReadinessProbe", spec.readinessProbe, out);
+    SpecRules.probe("StartupProbe", spec.startupProbe, out);
 
     if (mode != Mode.DAEMONSET
         && spec.daemonSetUpdateStrategy != null
@@ -307,161 +295,6 @@ public final class Validation {
     return out;
   }
 
-  private static void autoscaler(OpenTelemetryCollectorSpec spec, Collector out) {
-    AutoscalerSpec as = spec.autoscaler;
-    if (as == null) {
-      return;
-    }
-    if (as.minReplicas != null && as.maxReplicas == null) {
-      out.upstream("spec.maxReplica must be set when spec.minReplica is set");
-    }
-    if (as.maxReplicas == null) {
-      return;
-    }
-    String prefix = "the OpenTelemetry Spec autoscale configuration is incorrect, ";
-    int max = as.maxReplicas;
-    if (max < 1) {
-      out.upstream(prefix + "maxReplicas should be defined and one or more");
-    }
-    if (spec.replicas != null && spec.replicas > max) {
-      out.upstream(prefix + "replicas must not be greater than maxReplicas");
-    }
-    Integer min = as.minReplicas != null ? as.minReplicas : spec.replicas;
-    if (min != null && min > max) {
-      out.upstream(prefix + "minReplicas must not be greater than maxReplicas");
-    }
-    if (min != null && min < 1) {
-      out.upstream(prefix + "minReplicas should be one or more");
-    }
-    if (as.behavior != null) {
-      window(as.behavior.getScaleDown(), "scaleDown", prefix, out);
-      window(as.behavior.getScaleUp(), "scaleUp", prefix, out);
-    }
-    if (as.metrics != null) {
-      for (MetricSpec m : as.metrics) {
-        if (m == null || !"Pods".equals(m.type)) {
-          out.upstream(prefix + "metric type unsupported. Expected metric of source type Pod");
-          continue;
-        }
-        var target = m.pods == null ? null : m.pods.getTarget();
-        String type = target == null ? null : target.getType();
-        if ("AverageValue".equals(type)) {
-          if (!atLeastOne(target.getAverageValue())) {
-            out.upstream(prefix + "average value should be greater than 0");
-          }
-        } else if ("Value".equals(type)) {
-          if (!atLeastOne(target.getValue())) {
-            out.upstream(prefix + "value should be greater than 0");
-          }
-        } else {
-          out.upstream(prefix + "invalid pods target type");
-        }
-      }
-    }
-  }
-
-  private static void window(HPAScalingRules rules, String name, String prefix, Collector out) {
-    Integer w = rules == null ? null : rules.getStabilizationWindowSeconds();
-    if (w != null && (w < 0 || w > 3600)) {
-      out.upstream(prefix + name + ".stabilizationWindowSeconds should be >=0 and <=3600");
-    }
-  }
-
-  /** A quantity that is a whole number of at least 1 (upstream reads it as an int64). */
-  static boolean atLeastOne(Quantity q) {
-    if (q == null) {
-      return false;
-    }
-    try {
-      BigDecimal v = q.getNumericalAmount();
-      if (v.signum() <= 0 || v.stripTrailingZeros().scale() > 0) {
-        return false;
-      }
-      return v.compareTo(BigDecimal.ONE) >= 0
-          && v.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) <= 0;
-    } catch (RuntimeException e) {
-      return false;
-    }
-  }
-
-  private static void ingress(IngressSpec ingress, Mode mode, Collector out) {
-    if (ingress == null) {
-      return;
-    }
-    if (ingress.type == IngressSpec.Type.INGRESS && mode == Mode.SIDECAR) {
-      out.upstream(
-          "the OpenTelemetry Spec Ingress configuration is incorrect. Ingress can only be used in"
-              + " combination with the modes: deployment, daemonset, statefulset");
-    }
-    if (ingress.ruleType == IngressSpec.RuleType.SUBDOMAIN
-        && (ingress.hostname == null
-            || ingress.hostname.isEmpty()
-            || ingress.hostname.equals("*"))) {
-      out.upstream("a valid Ingress hostname has to be defined for subdomain ruleType");
-    }
-  }
-
-  private static void probe(String name, ProbeSpec probe, Collector out) {
-    if (probe == null) {
-      return;
-    }
-    check(name, "InitialDelaySeconds", probe.initialDelaySeconds, 0, out);
-    check(name, "PeriodSeconds", probe.periodSeconds, 1, out);
-    check(name, "TimeoutSeconds", probe.timeoutSeconds, 1, out);
-    check(name, "SuccessThreshold", probe.successThreshold, 1, out);
-    check(name, "FailureThreshold", probe.failureThreshold, 1, out);
-    check(name, "TerminationGracePeriodSeconds", probe.terminationGracePeriodSeconds, 1, out);
-  }
-
-  private static void check(String probe, String field, Number value, int min, Collector out) {
-    if (value != null && value.longValue() < min) {
-      out.upstream(
-          "the OpenTelemetry Spec "
-              + probe
-              + " "
-              + field
-              + " configuration is incorrect. "
-              + field
-              + " should be greater than or equal to "
-              + min);
-    }
-  }
-
-  /**
-   * Keys whose value is null, in every component section, nested maps written with dots and each
-   * entry ending in a colon ({@code receivers.otlp.protocols.grpc:}), sorted.
-   */
-  static List<String> nullObjects(Config config) {
-    List<String> out = new ArrayList<>();
-    if (config == null) {
-      return out;
-    }
-    Map<String, Function<Config, JsonNode>> sections = new java.util.LinkedHashMap<>();
-    sections.put("receivers", c -> c.receivers);
-    sections.put("exporters", c -> c.exporters);
-    sections.put("processors", c -> c.processors);
-    sections.put("extensions", c -> c.extensions);
-    sections.put("connectors", c -> c.connectors);
-    sections.forEach((name, get) -> collectNulls(get.apply(config), name + ".", out));
-    Collections.sort(out);
-    return out;
-  }
-
-  private static void collectNulls(JsonNode node, String prefix, List<String> out) {
-    if (node == null || !node.isObject()) {
-      return;
-    }
-    Iterator<Map.Entry<String, JsonNode>> it = node.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
-      if (e.getValue() == null || e.getValue().isNull()) {
-        out.add(prefix + e.getKey() + ":");
-      } else {
-        collectNulls(e.getValue(), prefix + e.getKey() + ".", out);
-      }
-    }
-  }
-
   /** Kubernetes' port-name rules, with its messages (IsValidPortName). */
   static List<String> portNameErrors(String name) {
     List<String> errs = new ArrayList<>();
@@ -495,57 +328,14 @@ public final class Validation {
     return "[" + String.join(" ", items) + "]";
   }
 
-  /** Why a v1alpha1 config string is not a config: the YAML error, or what it is instead. */
-  static String whyNotAConfig(String text) {
-    if (text.length() > dev.telescope.api.ConfigYaml.MAX_TEXT_CHARS) {
-      return "it is "
-          + text.length()
-          + " characters long, more than the limit of "
-          + dev.telescope.api.ConfigYaml.MAX_TEXT_CHARS;
-    }
-    try {
-      JsonNode n = new YAMLMapper().readTree(text);
-      if (n == null || n.isNull() || n.isMissingNode()) {
-        return "it is empty or null, not a map";
-      }
-      if (n.isArray()) {
-        return "it is a list, not a map";
-      }
-      if (!n.isObject()) {
-        return "it is a " + n.getNodeType().toString().toLowerCase(Locale.ROOT) + ", not a map";
-      }
-      // A mapping that still failed: too deep, too many aliases, or the wrong shape.
-      return dev.telescope.api.ConfigYaml.parse(text)
-          .error()
-          .orElse("it is not a valid collector config");
-    } catch (JsonProcessingException e) {
-      String msg = parserProblem(e.getOriginalMessage());
-      var loc = e.getLocation();
-      return "not valid YAML"
-          + (loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr())
-          + (msg.isEmpty() ? "" : ": " + msg);
-    }
+  /** A quantity that is a whole number of at least 1 (upstream reads it as an int64). */
+  static boolean atLeastOne(Quantity q) {
+    return SpecRules.atLeastOne(q);
   }
 
-  /**
-   * SnakeYAML's message without its location echoes: each "in 'reader', line.., column..:" line is
-   * followed by a source snippet and a caret line, which read badly in a one-line admission answer.
-   */
-  private static String parserProblem(String message) {
-    if (message == null) {
-      return "";
-    }
-    List<String> lines = new ArrayList<>(List.of(message.split("\n")));
-    List<String> kept = new ArrayList<>();
-    for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i).trim();
-      boolean caretNext = i + 1 < lines.size() && lines.get(i + 1).trim().equals("^");
-      if (line.isEmpty() || line.equals("^") || line.startsWith("in '") || caretNext) {
-        continue;
-      }
-      kept.add(line);
-    }
-    return String.join("; ", kept);
+  /** Why a v1alpha1 config string is not a config: the YAML error, or what it is instead. */
+  static String whyNotAConfig(String text) {
+    return ConfigText.whyNotAConfig(text);
   }
 
   private static boolean notEmpty(List<?> l) {
@@ -556,7 +346,8 @@ public final class Validation {
     return s != null && !s.isEmpty();
   }
 
-  private static final class Collector {
+  /** Gathers one verdict's messages, telling upstream's rules from Telescope's stricter ones. */
+  static final class Collector {
     final List<String> errors = new ArrayList<>();
     final List<String> warnings = new ArrayList<>();
     final List<String> beyondUpstream = new ArrayList<>();

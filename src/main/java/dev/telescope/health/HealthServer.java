@@ -2,10 +2,13 @@ package dev.telescope.health;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * the failing checks in plain words) and, when given a scrape supplier, {@code /metrics}.
  *
  * <p>The same class serves the separate metrics port: create a second instance with only {@link
- * #withMetrics}. Probes stay on plain HTTP so they keep working while certificates are broken.
+ * #withMetrics}. Probes stay on plain HTTP so they keep working while certificates are broken; the
+ * metrics port may serve HTTPS ({@link #withTls}) and ask scrapers for a bearer token ({@link
+ * #withMetricsToken}).
  */
 public final class HealthServer implements AutoCloseable {
 
@@ -48,6 +54,8 @@ public final class HealthServer implements AutoCloseable {
   private final List<String> checkOrder = new CopyOnWriteArrayList<>();
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile Supplier<String> metrics;
+  private volatile Supplier<Optional<String>> metricsToken;
+  private SSLContext tls;
   private HttpServer server;
   private ExecutorService executor;
 
@@ -90,6 +98,34 @@ public final class HealthServer implements AutoCloseable {
   }
 
   /**
+   * Serves HTTPS with this context instead of plain HTTP; call before {@link #start}. A context
+   * whose key manager reloads (the webhook's) serves rotated certificates without a restart.
+   *
+   * @param context the server's TLS context
+   * @return this server
+   */
+  public synchronized HealthServer withTls(SSLContext context) {
+    if (server != null) {
+      throw new IllegalStateException("already started");
+    }
+    this.tls = Objects.requireNonNull(context, "context");
+    return this;
+  }
+
+  /**
+   * Answers {@code /metrics} only to requests with {@code Authorization: Bearer <token>}; the
+   * supplier is asked on every request, so a rotated token file takes effect at once. While it has
+   * no token every scrape is refused.
+   *
+   * @param expected the token scrapers must present, empty while there is none
+   * @return this server
+   */
+  public HealthServer withMetricsToken(Supplier<Optional<String>> expected) {
+    this.metricsToken = Objects.requireNonNull(expected, "expected");
+    return this;
+  }
+
+  /**
    * Runs every readiness check now.
    *
    * @return {@code name: problem} for every failing check, in registration order
@@ -128,13 +164,26 @@ public final class HealthServer implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    HttpServer http = HttpServer.create(new InetSocketAddress(bindAddress, port), 0);
+    InetSocketAddress address = new InetSocketAddress(bindAddress, port);
+    HttpServer http;
+    if (tls == null) {
+      http = HttpServer.create(address, 0);
+    } else {
+      HttpsServer https = HttpsServer.create(address, 0);
+      https.setHttpsConfigurator(new HttpsConfigurator(tls));
+      http = https;
+    }
     http.setExecutor(pool);
     http.createContext("/", this::handle);
     http.start();
     this.executor = pool;
     this.server = http;
-    LOG.info("Health server listening on http://{}:{}", bindAddress, port());
+    LOG.info(
+        "Health server listening on {}://{}:{}{}",
+        tls == null ? "http" : "https",
+        bindAddress,
+        port(),
+        metricsToken == null ? "" : " (/metrics needs a bearer token)");
   }
 
   /** The bound port (useful when started with port 0). */
@@ -212,6 +261,9 @@ public final class HealthServer implements AutoCloseable {
           Supplier<String> scrape = metrics;
           if (scrape == null) {
             send(exchange, 404, "text/plain; charset=utf-8", "no metrics are served here\n");
+          } else if (!authorized(exchange)) {
+            exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"metrics\"");
+            send(exchange, 401, "text/plain; charset=utf-8", "a valid bearer token is required\n");
           } else {
             send(exchange, 200, PROMETHEUS_TEXT, scrape.get());
           }
@@ -230,6 +282,28 @@ public final class HealthServer implements AutoCloseable {
     } finally {
       exchange.close();
     }
+  }
+
+  /** Whether the request may read {@code /metrics}: no token is asked, or it carries the one. */
+  private boolean authorized(HttpExchange exchange) {
+    Supplier<Optional<String>> expected = metricsToken;
+    if (expected == null) {
+      return true;
+    }
+    Optional<String> token = expected.get();
+    String header = exchange.getRequestHeaders().getFirst("Authorization");
+    if (token == null || token.isEmpty() || token.get().isEmpty() || header == null) {
+      return false;
+    }
+    String prefix = "Bearer ";
+    if (header.length() <= prefix.length()
+        || !header.regionMatches(true, 0, prefix, 0, prefix.length())) {
+      return false;
+    }
+    // Constant time: how much of a guess matched must not show in the answer's timing.
+    return MessageDigest.isEqual(
+        header.substring(prefix.length()).trim().getBytes(StandardCharsets.UTF_8),
+        token.get().getBytes(StandardCharsets.UTF_8));
   }
 
   private static void send(HttpExchange exchange, int status, String contentType, String text)

@@ -1,14 +1,19 @@
 package dev.telescope.settings;
 
+import dev.telescope.settings.OptionConverters.CertModeConverter;
+import dev.telescope.settings.OptionConverters.DurationConverter;
+import dev.telescope.settings.OptionConverters.NonNegativeConverter;
+import dev.telescope.settings.OptionConverters.PeriodOrOffConverter;
+import dev.telescope.settings.OptionConverters.PortConverter;
+import dev.telescope.settings.OptionConverters.StrictBoolean;
+import dev.telescope.settings.OptionConverters.ToggleConverter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.TypeConversionException;
 
 /**
  * Every operator flag, with its one default and its help line; {@link SettingsParser} turns the
@@ -75,6 +80,44 @@ public final class OperatorOptions {
       paramLabel = "[HOST]:PORT",
       description = "upstream's spelling: bind address and port of /metrics (0 disables)")
   String metricsAddr;
+
+  @Option(
+      names = "--metrics-secure",
+      paramLabel = "true|false",
+      arity = "0..1",
+      fallbackValue = "true",
+      defaultValue = "false",
+      converter = StrictBoolean.class,
+      description =
+          "serve /metrics over HTTPS on the metrics port (the health port then serves none)")
+  boolean metricsSecure;
+
+  @Option(
+      names = "--metrics-cert-dir",
+      paramLabel = "DIR",
+      description =
+          "tls.crt and tls.key of HTTPS metrics, reloaded on change (default: the webhook's"
+              + " certificate, else a self-signed one)")
+  Path metricsCertDir;
+
+  @Option(
+      names = "--metrics-tls-cert-file",
+      paramLabel = "FILE",
+      description = "upstream's spelling: certificate of HTTPS metrics, read at start")
+  Path metricsTlsCertFile;
+
+  @Option(
+      names = "--metrics-tls-key-file",
+      paramLabel = "FILE",
+      description = "upstream's spelling: key of HTTPS metrics, read at start")
+  Path metricsTlsKeyFile;
+
+  @Option(
+      names = "--metrics-bearer-token-file",
+      paramLabel = "FILE",
+      description =
+          "HTTPS metrics answer only requests with Authorization: Bearer <this file's content>")
+  Path metricsBearerTokenFile;
 
   @Option(
       names = "--health-probe-addr",
@@ -324,6 +367,20 @@ public final class OperatorOptions {
   String zapLevelFormat;
 
   /**
+   * How the metrics port answers, from {@code --metrics-secure} and its companions.
+   *
+   * @throws IllegalArgumentException when the flags do not go together
+   */
+  public MetricsServing metricsServing() {
+    return new MetricsServing(
+        metricsSecure,
+        metricsCertDir,
+        metricsTlsCertFile,
+        metricsTlsKeyFile,
+        metricsBearerTokenFile);
+  }
+
+  /**
    * The options as a picocli spec: the annotated fields above, the per-language instrumentation
    * flags (defaults from {@link InstrumentationSettings}) and upstream's ignored flags (hidden).
    */
@@ -360,117 +417,5 @@ public final class OperatorOptions {
               .build());
     }
     return spec;
-  }
-
-  /** A TCP port, 0 to 65535. */
-  static final class PortConverter implements ITypeConverter<Integer> {
-    @Override
-    public Integer convert(String value) {
-      int p = new NonNegativeConverter().convert(value);
-      if (p > 65535) {
-        throw new TypeConversionException("must be a port number, got " + value);
-      }
-      return p;
-    }
-  }
-
-  /** A number of at least 0. */
-  static final class NonNegativeConverter implements ITypeConverter<Integer> {
-    @Override
-    public Integer convert(String value) {
-      try {
-        int n = Integer.parseInt(value.trim());
-        if (n >= 0) {
-          return n;
-        }
-      } catch (NumberFormatException e) {
-        // the message below says what was expected
-      }
-      throw new TypeConversionException("must be a non-negative number, got " + value);
-    }
-  }
-
-  /** {@code true} or {@code false} in any case, nothing else (a typo must not read as false). */
-  static final class StrictBoolean implements ITypeConverter<Boolean> {
-    @Override
-    public Boolean convert(String value) {
-      String v = value.trim();
-      if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
-        return Boolean.parseBoolean(v);
-      }
-      throw new TypeConversionException("must be true or false, got '" + value + "'");
-    }
-  }
-
-  /** {@code auto}, {@code true} or {@code false}. */
-  static final class ToggleConverter implements ITypeConverter<Toggle> {
-    @Override
-    public Toggle convert(String value) {
-      try {
-        return Toggle.parse(value);
-      } catch (IllegalArgumentException e) {
-        throw new TypeConversionException("must be auto, true or false, got '" + value + "'");
-      }
-    }
-  }
-
-  /** A certificate mode. */
-  static final class CertModeConverter implements ITypeConverter<CertMode> {
-    @Override
-    public CertMode convert(String value) {
-      try {
-        return CertMode.parse(value);
-      } catch (IllegalArgumentException e) {
-        throw new TypeConversionException(
-            "must be auto, files, self-managed or none, got '" + value + "'");
-      }
-    }
-  }
-
-  /** {@code 30s}, {@code 10m}, {@code 1h} or a plain number of seconds, above zero. */
-  static final class DurationConverter implements ITypeConverter<Duration> {
-    @Override
-    public Duration convert(String value) {
-      try {
-        String v = value.trim();
-        char unit = v.charAt(v.length() - 1);
-        long n = Long.parseLong(Character.isDigit(unit) ? v : v.substring(0, v.length() - 1));
-        Duration d =
-            switch (unit) {
-              case 's' -> Duration.ofSeconds(n);
-              case 'm' -> Duration.ofMinutes(n);
-              case 'h' -> Duration.ofHours(n);
-              default -> {
-                if (!Character.isDigit(unit)) {
-                  throw new NumberFormatException();
-                }
-                yield Duration.ofSeconds(n);
-              }
-            };
-        if (d.isZero() || d.isNegative()) {
-          throw new NumberFormatException();
-        }
-        return d;
-      } catch (RuntimeException e) {
-        throw new TypeConversionException(
-            "must be a duration such as 30s, 10m or 1h, got " + value);
-      }
-    }
-  }
-
-  /** A {@link DurationConverter} duration, or {@code 0} to switch the periodic task off. */
-  static final class PeriodOrOffConverter implements ITypeConverter<Duration> {
-    @Override
-    public Duration convert(String value) {
-      if (value.trim().equals("0")) {
-        return Duration.ZERO;
-      }
-      try {
-        return new DurationConverter().convert(value);
-      } catch (TypeConversionException e) {
-        throw new TypeConversionException(
-            "must be 0 (off) or a duration such as 30s, 10m or 1h, got " + value);
-      }
-    }
   }
 }

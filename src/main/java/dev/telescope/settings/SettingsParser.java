@@ -223,7 +223,7 @@ public final class SettingsParser {
       }
       try {
         return new HostPort(
-            host, new OperatorOptions.PortConverter().convert(v.substring(colon + 1)));
+            host, new OptionConverters.PortConverter().convert(v.substring(colon + 1)));
       } catch (RuntimeException e) {
         throw new IllegalArgumentException(flag + " must be [host]:port, got '" + value + "'");
       }

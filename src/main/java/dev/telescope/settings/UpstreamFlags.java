@@ -22,23 +22,6 @@ public final class UpstreamFlags {
   /** Upstream flags accepted with one warning each. */
   public static final List<Ignored> IGNORED =
       List.of(
-          // ops: --metrics-secure / --metrics-tls-*-file move to the honoured flags with HTTPS
-          // metrics.
-          new Ignored(
-              "--metrics-secure",
-              true,
-              "METRICS_SECURE",
-              "served /metrics over HTTPS with authentication; Telescope serves it over plain HTTP"),
-          new Ignored(
-              "--metrics-tls-cert-file",
-              false,
-              "METRICS_TLS_CERT_FILE",
-              "served /metrics with this certificate"),
-          new Ignored(
-              "--metrics-tls-key-file",
-              false,
-              "METRICS_TLS_KEY_FILE",
-              "served /metrics with this key"),
           new Ignored(
               "--pprof-addr",
               false,
@@ -157,6 +140,9 @@ public final class UpstreamFlags {
     m.put("--enable-multi-instrumentation", List.of("ENABLE_MULTI_INSTRUMENTATION"));
     m.put("--enable-leader-election", List.of("ENABLE_LEADER_ELECTION"));
     m.put("--metrics-addr", List.of("METRICS_ADDR"));
+    m.put("--metrics-secure", List.of("METRICS_SECURE"));
+    m.put("--metrics-tls-cert-file", List.of("METRICS_TLS_CERT_FILE"));
+    m.put("--metrics-tls-key-file", List.of("METRICS_TLS_KEY_FILE"));
     m.put("--health-probe-addr", List.of("HEALTH_PROBE_ADDR"));
     m.put("--webhook-port", List.of("WEBHOOK_PORT"));
     m.put("--labels-filter", List.of("LABELS_FILTER"));

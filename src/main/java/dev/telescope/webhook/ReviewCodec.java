@@ -3,8 +3,6 @@ package dev.telescope.webhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
@@ -16,15 +14,11 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.ConversionReview;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +40,6 @@ public final class ReviewCodec {
   /** The counter key of requests to paths with no route. */
   public static final String UNMATCHED_ROUTE = "unmatched";
 
-  private static final int MAX_WARNING_LENGTH = 120;
   private static final Logger LOG = LoggerFactory.getLogger(ReviewCodec.class);
 
   /** How a request ended, for the per-route counters. */
@@ -85,7 +78,7 @@ public final class ReviewCodec {
   private final ReviewJson json;
   private final int maxBodyBytes;
   private final Map<String, Route> routes = new ConcurrentHashMap<>();
-  private final Map<String, LongAdder[]> counters = new ConcurrentHashMap<>();
+  private final RequestCounters counters = new RequestCounters();
 
   /**
    * @param mapper the JSON mapper, configured like {@link #newObjectMapper()}, shared by all
@@ -143,7 +136,7 @@ public final class ReviewCodec {
     if (routes.putIfAbsent(path, route) != null) {
       throw new IllegalArgumentException("a route is already registered at " + path);
     }
-    counters.computeIfAbsent(path, p -> newCounters());
+    counters.register(path);
   }
 
   /** The registered paths, sorted. */
@@ -235,13 +228,13 @@ public final class ReviewCodec {
           route instanceof AdmissionRoute admission
               ? serveAdmission(request, admission)
               : serveConversion(path, (ConversionRoute) route, request.body());
-      count(counterKey, answer.outcome());
+      counters.count(counterKey, answer.outcome());
       return answer;
     } catch (ReviewRejection reject) {
       return refused(counterKey, reject);
     } catch (IOException | RuntimeException e) {
       LOG.error("Unexpected failure serving {}", path, e);
-      count(counterKey, Outcome.INTERNAL_ERROR);
+      counters.count(counterKey, Outcome.INTERNAL_ERROR);
       return WebhookAnswer.text(500, Outcome.INTERNAL_ERROR, "internal error");
     }
   }
@@ -256,7 +249,7 @@ public final class ReviewCodec {
   }
 
   private WebhookAnswer refused(String counterKey, ReviewRejection reject) {
-    count(counterKey, reject.outcome);
+    counters.count(counterKey, reject.outcome);
     return WebhookAnswer.text(reject.status, reject.outcome, reject.getMessage());
   }
 
@@ -288,37 +281,12 @@ public final class ReviewCodec {
    * @return how many requests to {@code path} ended with {@code outcome}
    */
   public long requestCount(String path, Outcome outcome) {
-    LongAdder[] adders = counters.get(path);
-    return adders == null ? 0 : adders[outcome.ordinal()].sum();
+    return counters.requestCount(path, outcome);
   }
 
   /** Every non-zero counter by route, then outcome; unknown paths count as {@code "unmatched"}. */
   public Map<String, Map<Outcome, Long>> requestCounts() {
-    Map<String, Map<Outcome, Long>> snapshot = new LinkedHashMap<>();
-    counters.forEach(
-        (path, adders) -> {
-          Map<Outcome, Long> byOutcome = new EnumMap<>(Outcome.class);
-          for (Outcome outcome : Outcome.values()) {
-            long count = adders[outcome.ordinal()].sum();
-            if (count > 0) {
-              byOutcome.put(outcome, count);
-            }
-          }
-          snapshot.put(path, byOutcome);
-        });
-    return snapshot;
-  }
-
-  private static LongAdder[] newCounters() {
-    LongAdder[] adders = new LongAdder[Outcome.values().length];
-    for (int i = 0; i < adders.length; i++) {
-      adders[i] = new LongAdder();
-    }
-    return adders;
-  }
-
-  private void count(String path, Outcome outcome) {
-    counters.computeIfAbsent(path, p -> newCounters())[outcome.ordinal()].increment();
+    return counters.requestCounts();
   }
 
   private WebhookAnswer serveAdmission(WebhookRequest http, AdmissionRoute route)
@@ -363,11 +331,11 @@ public final class ReviewCodec {
           path,
           request.getOperation(),
           request.getKind() == null ? "" : request.getKind().getKind(),
-          objectRef(request),
+          FailureAnswers.objectRef(request),
           request.getUid(),
           route.failOpen() ? "admitting unchanged" : "denying",
           e);
-      response = route.failOpen() ? failOpen(path, e) : failClosed(e);
+      response = route.failOpen() ? FailureAnswers.failOpen(path, e) : FailureAnswers.failClosed(e);
       outcome = route.failOpen() ? Outcome.FAILED_OPEN : Outcome.FAILED_CLOSED;
     }
     response.setUid(request.getUid());
@@ -376,40 +344,6 @@ public final class ReviewCodec {
     answer.setKind("AdmissionReview");
     answer.setResponse(response);
     return WebhookAnswer.json(mapper.writeValueAsBytes(answer), outcome);
-  }
-
-  /** {@code namespace/name}; pods created by controllers have only a generateName so far. */
-  private static String objectRef(AdmissionRequest request) {
-    String name = request.getName();
-    if ((name == null || name.isEmpty()) && request.getObject() instanceof HasMetadata object) {
-      ObjectMeta meta = object.getMetadata();
-      name = meta == null || meta.getGenerateName() == null ? null : meta.getGenerateName() + "*";
-    }
-    String namespace = request.getNamespace();
-    return (namespace == null || namespace.isEmpty() ? "" : namespace + "/")
-        + (name == null ? "(unnamed)" : name);
-  }
-
-  private static AdmissionResponse failOpen(String path, Throwable e) {
-    AdmissionResponse response = new AdmissionResponse();
-    response.setAllowed(true);
-    String warning =
-        "telescope webhook " + path + " failed, admitted unchanged: " + ReviewJson.describe(e);
-    response.setWarnings(List.of(ReviewJson.truncate(warning, MAX_WARNING_LENGTH)));
-    return response;
-  }
-
-  private static AdmissionResponse failClosed(Throwable e) {
-    AdmissionResponse response = new AdmissionResponse();
-    response.setAllowed(false);
-    response.setStatus(
-        new StatusBuilder()
-            .withStatus("Failure")
-            .withCode(500)
-            .withReason("InternalError")
-            .withMessage("telescope webhook internal error: " + ReviewJson.describe(e))
-            .build());
-    return response;
   }
 
   private WebhookAnswer serveConversion(String path, ConversionRoute route, byte[] body)

@@ -1,35 +1,18 @@
 package dev.telescope.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telescope.api.common.Mode;
 import dev.telescope.api.v1beta1.OpenTelemetryCollector;
-import dev.telescope.manifests.CollectorContainer;
 import dev.telescope.manifests.CollectorContext;
-import dev.telescope.manifests.Labels;
-import dev.telescope.manifests.PodTemplates;
 import dev.telescope.naming.Names;
 import dev.telescope.settings.OperatorConfig;
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.EnvVarBuilder;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Volume;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Decides whether a pod gets the {@code otc-container} sidecar, and builds the mutated pod, as a
@@ -40,6 +23,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * namespace; {@link #effectiveValue} merges them as upstream does. Its value is {@code "true"} (the
  * one sidecar-mode collector of the pod's namespace), a collector name (in the pod's namespace),
  * {@code <namespace>/<name>}, or {@code "false"} (remove an existing sidecar).
+ *
+ * <p>The jobs stand apart as upstream's sidecar package keeps them: {@link SidecarAnnotation} reads
+ * the annotation, {@link SidecarTemplates} caches what a collector adds, {@link SidecarPodTree}
+ * mutates the pod, {@link ResourceAttributes} names the pod to its collector; this class decides.
  */
 public final class SidecarInjector {
   /** The annotation asking for (or refusing) a sidecar, on the pod or its namespace. */
@@ -56,13 +43,8 @@ public final class SidecarInjector {
   public static final String NOT_SIDECAR =
       "the OpenTelemetry Collector's mode is not set to sidecar";
 
-  static final String POD_NAME_ENV = "OTEL_RESOURCE_ATTRIBUTES_POD_NAME";
-  static final String POD_UID_ENV = "OTEL_RESOURCE_ATTRIBUTES_POD_UID";
-  static final String NODE_NAME_ENV = "OTEL_RESOURCE_ATTRIBUTES_NODE_NAME";
-  static final String RESOURCE_ATTRIBUTES_ENV = "OTEL_RESOURCE_ATTRIBUTES";
-
-  private final OperatorConfig cfg;
   private final boolean nativeSidecars;
+  private final SidecarTemplates templates;
 
   /**
    * @param cfg the operator settings (default image, proxy env) the collector container needs
@@ -70,8 +52,8 @@ public final class SidecarInjector {
    *     (Kubernetes 1.29+), else as a regular container
    */
   public SidecarInjector(OperatorConfig cfg, boolean nativeSidecars) {
-    this.cfg = Objects.requireNonNull(cfg, "cfg");
     this.nativeSidecars = nativeSidecars;
+    this.templates = new SidecarTemplates(Objects.requireNonNull(cfg, "cfg"), nativeSidecars);
   }
 
   /** Native sidecars as the cluster's resolved capabilities say ({@code --native-sidecars}). */
@@ -152,42 +134,13 @@ public final class SidecarInjector {
    * namespace) the namespace value wins. Never null.
    */
   public static String effectiveValue(Pod pod, Namespace ns) {
-    return effectiveValue(annotation(pod), annotation(ns));
-  }
-
-  private static String effectiveValue(String podValue, String nsValue) {
-    if (nsValue.isEmpty()) {
-      return podValue;
-    }
-    if (podValue.isEmpty()) {
-      return nsValue;
-    }
-    if (!podValue.equalsIgnoreCase("true")) {
-      return podValue;
-    }
-    if (nsValue.equalsIgnoreCase("false")) {
-      return podValue;
-    }
-    return nsValue;
+    return SidecarAnnotation.effectiveValue(
+        SidecarAnnotation.annotation(pod), SidecarAnnotation.annotation(ns));
   }
 
   /** Parses an effective inject value; {@code podNamespace} completes a bare collector name. */
   public static Target target(String value, String podNamespace) {
-    String v = value == null ? "" : value.trim();
-    if (v.isEmpty()) {
-      return new NoTarget();
-    }
-    if (v.equalsIgnoreCase("false")) {
-      return new RemoveTarget();
-    }
-    if (v.equalsIgnoreCase("true")) {
-      return new SingleInNamespace();
-    }
-    int slash = v.indexOf('/');
-    if (slash >= 0) {
-      return new Named(v.substring(0, slash), v.substring(slash + 1));
-    }
-    return new Named(podNamespace == null ? "" : podNamespace, v);
+    return SidecarAnnotation.target(value, podNamespace);
   }
 
   /**
@@ -216,7 +169,11 @@ public final class SidecarInjector {
     if (!(pod instanceof ObjectNode podObject)) {
       throw new IllegalArgumentException("the admission request carries no pod object");
     }
-    Target target = target(effectiveValue(annotation(podObject), annotation(ns)), podNamespace);
+    Target target =
+        target(
+            SidecarAnnotation.effectiveValue(
+                SidecarAnnotation.annotation(podObject), SidecarAnnotation.annotation(ns)),
+            podNamespace);
     if (target instanceof NoTarget) {
       return new Unchanged("no " + INJECT_ANNOTATION + " annotation", false);
     }
@@ -264,97 +221,8 @@ public final class SidecarInjector {
         return new Unchanged(NOT_SIDECAR, true);
       }
     }
-    Owners owners = owners(podObject, podNamespace, lookup);
-    return inject(podObject, podNamespace, template(collector), owners);
-  }
-
-  /**
-   * What a collector adds to every pod, built once per collector version and kept as JSON: parsing
-   * the config and rendering {@code OTEL_CONFIG} cost far more than the rest of an admission, and a
-   * sidecar collector changes rarely while its pods are created often. Never handed out: each pod
-   * gets deep copies.
-   *
-   * @param sidecar the {@code otc-container} as JSON, native-sidecar settings applied
-   * @param hasResourceAttributes the CR sets {@code OTEL_RESOURCE_ATTRIBUTES} itself, so the pod
-   *     identity env is not added
-   */
-  private record Template(
-      String uid,
-      String resourceVersion,
-      String collector,
-      String injectedLabel,
-      ObjectNode sidecar,
-      boolean hasResourceAttributes,
-      List<ObjectNode> initContainers,
-      List<ObjectNode> volumes) {
-
-    static Template of(CollectorContext ctx, boolean nativeSidecars) {
-      var meta = ctx.cr().getMetadata();
-      Container container = CollectorContainer.sidecar(ctx);
-      if (nativeSidecars) {
-        container.setRestartPolicy("Always");
-        // A native sidecar delays the app containers until it has started; without a startup
-        // probe "started" means "running", so the readiness probe stands in for one.
-        if (container.getStartupProbe() == null && container.getReadinessProbe() != null) {
-          container.setStartupProbe(container.getReadinessProbe());
-        }
-      }
-      boolean hasAttributes =
-          container.getEnv() != null
-              && container.getEnv().stream()
-                  .anyMatch(e -> RESOURCE_ATTRIBUTES_ENV.equals(e.getName()));
-      List<ObjectNode> init = new ArrayList<>();
-      if (ctx.spec().initContainers != null) {
-        for (Container c : ctx.spec().initContainers) {
-          init.add((ObjectNode) JsonPatches.tree(c));
-        }
-      }
-      List<ObjectNode> volumes = new ArrayList<>();
-      for (Volume v : PodTemplates.extraVolumes(ctx)) {
-        volumes.add((ObjectNode) JsonPatches.tree(v));
-      }
-      return new Template(
-          meta == null ? null : meta.getUid(),
-          meta == null ? null : meta.getResourceVersion(),
-          ctx.namespace() + "/" + ctx.name(),
-          Names.instance(ctx.namespace(), ctx.name()),
-          (ObjectNode) JsonPatches.tree(container),
-          hasAttributes,
-          List.copyOf(init),
-          List.copyOf(volumes));
-    }
-
-    /** Same object version: the API server gives every change a new resourceVersion. */
-    boolean isFor(OpenTelemetryCollector cr) {
-      return cr.getMetadata() != null
-          && uid != null
-          && resourceVersion != null
-          && uid.equals(cr.getMetadata().getUid())
-          && resourceVersion.equals(cr.getMetadata().getResourceVersion());
-    }
-  }
-
-  /** Sidecar collectors seen, by namespace/name; a cluster has few, so no eviction policy. */
-  private final Map<String, Template> templates = new ConcurrentHashMap<>();
-
-  private static final int MAX_TEMPLATES = 4096;
-
-  private Template template(OpenTelemetryCollector collector) {
-    ObjectMeta meta = collector.getMetadata();
-    String key = meta == null ? null : meta.getNamespace() + "/" + meta.getName();
-    Template cached = key == null ? null : templates.get(key);
-    if (cached != null && cached.isFor(collector)) {
-      return cached;
-    }
-    Template fresh = Template.of(CollectorContext.of(collector, cfg), nativeSidecars);
-    // Objects without a uid and resourceVersion (built in memory) cannot be told apart: no cache.
-    if (key != null && fresh.uid() != null && fresh.resourceVersion() != null) {
-      if (templates.size() >= MAX_TEMPLATES) {
-        templates.clear();
-      }
-      templates.put(key, fresh);
-    }
-    return fresh;
+    Owners owners = ResourceAttributes.owners(podObject, podNamespace, lookup);
+    return inject(podObject, podNamespace, templates.template(collector), owners);
   }
 
   /**
@@ -362,36 +230,7 @@ public final class SidecarInjector {
    * ReplicaSet's Deployment (only if the lookup knows the ReplicaSet).
    */
   public static Owners owners(Pod pod, String podNamespace, CollectorLookup lookup) {
-    return owners(JsonPatches.tree(pod), podNamespace, lookup);
-  }
-
-  private static Owners owners(JsonNode pod, String podNamespace, CollectorLookup lookup) {
-    OwnerReference rs = null;
-    for (JsonNode ref : array(pod.path("metadata"), "ownerReferences")) {
-      String name = ref.path("name").asText("");
-      if ("ReplicaSet".equals(ref.path("kind").asText()) && !name.isEmpty()) {
-        rs = new OwnerReference();
-        rs.setKind("ReplicaSet");
-        rs.setName(name);
-        rs.setUid(ref.hasNonNull("uid") ? ref.get("uid").asText() : null);
-        rs.setApiVersion(ref.hasNonNull("apiVersion") ? ref.get("apiVersion").asText() : null);
-        break;
-      }
-    }
-    if (rs == null) {
-      return Owners.NONE;
-    }
-    OwnerReference replicaSet = rs;
-    OwnerReference deployment =
-        lookup
-            .replicaSet(podNamespace, replicaSet.getName())
-            .filter(
-                r ->
-                    replicaSet.getUid() == null
-                        || replicaSet.getUid().equals(r.getMetadata().getUid()))
-            .map(r -> owner(r.getMetadata().getOwnerReferences(), "Deployment"))
-            .orElse(null);
-    return new Owners(replicaSet, deployment);
+    return ResourceAttributes.owners(JsonPatches.tree(pod), podNamespace, lookup);
   }
 
   /**
@@ -405,45 +244,15 @@ public final class SidecarInjector {
     if (hasSidecar(tree)) {
       return new Unchanged("the pod already has an " + Names.CONTAINER + " container", false);
     }
-    return inject(tree, podNamespace, Template.of(collector, nativeSidecars), owners);
+    return inject(
+        tree, podNamespace, SidecarTemplates.Template.of(collector, nativeSidecars), owners);
   }
 
-  private Decision inject(ObjectNode pod, String podNamespace, Template template, Owners owners) {
-    // Copy on write: only the objects and lists on the changed paths are copied, everything else
-    // is shared with the received pod. That keeps an admission cheap, and the diff fast, since
-    // shared subtrees compare equal by identity.
-    ObjectNode out = shallow(pod);
-    ObjectNode metadata = copyOfObject(out, "metadata");
-    ObjectNode spec = copyOfObject(out, "spec");
-
-    ObjectNode sidecar = template.sidecar();
-    if (!template.hasResourceAttributes()) {
-      sidecar = shallow(sidecar);
-      ArrayNode env = copyOfArray(sidecar, "env");
-      env.addAll(POD_IDENTITY_ENV);
-      env.addObject()
-          .put("name", RESOURCE_ATTRIBUTES_ENV)
-          .put("value", resourceAttributes(podNamespace, owners));
-    }
-
-    if (!template.initContainers().isEmpty()) {
-      ArrayNode init = copyOfArray(spec, "initContainers");
-      template.initContainers().forEach(init::add);
-    }
-    if (!template.volumes().isEmpty()) {
-      ArrayNode volumes = copyOfArray(spec, "volumes");
-      Set<String> names = new HashSet<>();
-      volumes.forEach(v -> names.add(v.path("name").asText()));
-      for (ObjectNode v : template.volumes()) {
-        // Upstream appends blindly; a duplicate name would make the API server reject the pod.
-        if (names.add(v.path("name").asText())) {
-          volumes.add(v);
-        }
-      }
-    }
-    copyOfArray(spec, nativeSidecars ? "initContainers" : "containers").add(sidecar);
-    copyOfObject(metadata, "labels").put(Labels.SIDECAR_INJECTED, template.injectedLabel());
-    return new Inject(out, template.collector());
+  private Decision inject(
+      ObjectNode pod, String podNamespace, SidecarTemplates.Template template, Owners owners) {
+    return new Inject(
+        SidecarPodTree.inject(pod, podNamespace, template, owners, nativeSidecars),
+        template.collector());
   }
 
   /**
@@ -459,13 +268,7 @@ public final class SidecarInjector {
       return new Unchanged(
           INJECT_ANNOTATION + " is false and there is no sidecar to remove", false);
     }
-    ObjectNode out = shallow(pod);
-    ObjectNode spec = copyOfObject(out, "spec");
-    withoutSidecar(copyOfArray(spec, "containers"));
-    if (nativeSidecars && spec.get("initContainers") instanceof ArrayNode) {
-      withoutSidecar(copyOfArray(spec, "initContainers"));
-    }
-    return new Remove(out);
+    return new Remove(SidecarPodTree.remove(pod, nativeSidecars));
   }
 
   /**
@@ -477,155 +280,6 @@ public final class SidecarInjector {
   }
 
   private boolean hasSidecar(JsonNode pod) {
-    JsonNode spec = pod.path("spec");
-    return named(array(spec, "containers"))
-        || (nativeSidecars && named(array(spec, "initContainers")));
+    return SidecarPodTree.hasSidecar(pod, nativeSidecars);
   }
-
-  /**
-   * The downward-API env for the pod identity, and {@code OTEL_RESOURCE_ATTRIBUTES} built from it:
-   * the collector then stamps its own telemetry with the pod it runs in.
-   */
-  static List<EnvVar> resourceAttributeEnv(String podNamespace, Owners owners) {
-    List<EnvVar> env = new ArrayList<>();
-    env.add(fieldRef(POD_NAME_ENV, "metadata.name"));
-    env.add(fieldRef(POD_UID_ENV, "metadata.uid"));
-    env.add(fieldRef(NODE_NAME_ENV, "spec.nodeName"));
-    env.add(new EnvVar(RESOURCE_ATTRIBUTES_ENV, resourceAttributes(podNamespace, owners), null));
-    return env;
-  }
-
-  /** The value of {@code OTEL_RESOURCE_ATTRIBUTES}: sorted {@code key=value} pairs. */
-  private static String resourceAttributes(String podNamespace, Owners owners) {
-    Map<String, String> attributes = new TreeMap<>();
-    attributes.put("k8s.namespace.name", podNamespace);
-    attributes.put("k8s.node.name", "$(" + NODE_NAME_ENV + ")");
-    attributes.put("k8s.pod.name", "$(" + POD_NAME_ENV + ")");
-    attributes.put("k8s.pod.uid", "$(" + POD_UID_ENV + ")");
-    if (owners.replicaSet() != null) {
-      attributes.put("k8s.replicaset.name", owners.replicaSet().getName());
-      attributes.put("k8s.replicaset.uid", owners.replicaSet().getUid());
-    }
-    if (owners.deployment() != null) {
-      attributes.put("k8s.deployment.name", owners.deployment().getName());
-      attributes.put("k8s.deployment.uid", owners.deployment().getUid());
-    }
-    StringBuilder value = new StringBuilder();
-    attributes.forEach(
-        (k, v) -> {
-          if (v != null && !v.isEmpty()) {
-            if (value.length() > 0) {
-              value.append(',');
-            }
-            value.append(k).append('=').append(v);
-          }
-        });
-    return value.toString();
-  }
-
-  private static EnvVar fieldRef(String name, String path) {
-    return new EnvVarBuilder()
-        .withName(name)
-        .withNewValueFrom()
-        .withNewFieldRef()
-        .withFieldPath(path)
-        .endFieldRef()
-        .endValueFrom()
-        .build();
-  }
-
-  private static String annotation(HasMetadata o) {
-    if (o == null || o.getMetadata() == null || o.getMetadata().getAnnotations() == null) {
-      return "";
-    }
-    String v = o.getMetadata().getAnnotations().get(INJECT_ANNOTATION);
-    return v == null ? "" : v;
-  }
-
-  private static String annotation(JsonNode pod) {
-    JsonNode v = pod.path("metadata").path("annotations").path(INJECT_ANNOTATION);
-    return v.isTextual() ? v.asText() : "";
-  }
-
-  static OwnerReference owner(List<OwnerReference> refs, String kind) {
-    if (refs == null) {
-      return null;
-    }
-    for (OwnerReference r : refs) {
-      if (kind.equals(r.getKind()) && r.getName() != null && !r.getName().isEmpty()) {
-        return r;
-      }
-    }
-    return null;
-  }
-
-  private static boolean named(ArrayNode containers) {
-    for (JsonNode c : containers) {
-      if (Names.CONTAINER.equals(c.path("name").asText())) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static void withoutSidecar(ArrayNode containers) {
-    for (int i = containers.size() - 1; i >= 0; i--) {
-      if (Names.CONTAINER.equals(containers.get(i).path("name").asText())) {
-        containers.remove(i);
-      }
-    }
-  }
-
-  /** The array at {@code field} for reading: empty when absent or null; wrong types are errors. */
-  private static ArrayNode array(JsonNode parent, String field) {
-    JsonNode v = parent.get(field);
-    if (v == null || v.isNull() || v.isMissingNode()) {
-      return EMPTY;
-    }
-    if (v instanceof ArrayNode a) {
-      return a;
-    }
-    throw new IllegalArgumentException("the pod's " + field + " is not a list");
-  }
-
-  /**
-   * Replaces {@code parent.field} by a shallow copy of that list (a new empty one when absent) and
-   * returns it: the elements stay shared, so they must not be changed through it.
-   */
-  private static ArrayNode copyOfArray(ObjectNode parent, String field) {
-    JsonNode v = parent.get(field);
-    ArrayNode copy = parent.putArray(field);
-    if (v instanceof ArrayNode a) {
-      copy.addAll(a);
-    } else if (v != null && !v.isNull()) {
-      throw new IllegalArgumentException("the pod's " + field + " is not a list");
-    }
-    return copy;
-  }
-
-  /** As {@link #copyOfArray} for an object. */
-  private static ObjectNode copyOfObject(ObjectNode parent, String field) {
-    JsonNode v = parent.get(field);
-    if (v != null && !v.isNull() && !(v instanceof ObjectNode)) {
-      throw new IllegalArgumentException("the pod's " + field + " is not an object");
-    }
-    ObjectNode copy = v == null || v.isNull() ? parent.objectNode() : shallow((ObjectNode) v);
-    parent.set(field, copy);
-    return copy;
-  }
-
-  private static ObjectNode shallow(ObjectNode o) {
-    ObjectNode copy = o.objectNode();
-    copy.setAll(o);
-    return copy;
-  }
-
-  /** The downward-API env the resource attributes refer to, the same for every pod. */
-  private static final List<JsonNode> POD_IDENTITY_ENV =
-      List.of(
-          JsonPatches.tree(fieldRef(POD_NAME_ENV, "metadata.name")),
-          JsonPatches.tree(fieldRef(POD_UID_ENV, "metadata.uid")),
-          JsonPatches.tree(fieldRef(NODE_NAME_ENV, "spec.nodeName")));
-
-  private static final ArrayNode EMPTY = JsonNodeFactory.instance.arrayNode();
 }

@@ -42,6 +42,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -55,8 +56,11 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A cluster backed by the real product: fabric8's CRUD mock API server, our reconciler ({@link
@@ -414,11 +418,9 @@ final class MockApiCluster implements Cluster, AutoCloseable {
         }
       }
     }
-    long deadline = System.nanoTime() + assertTimeout().toNanos();
+    Instant deadline = Instant.now().plus(assertTimeout());
     for (ObjectNode ref : collectors) {
-      while (get(ref) != null && System.nanoTime() < deadline) {
-        pause();
-      }
+      awaitQuietly(Duration.between(Instant.now(), deadline), () -> get(ref) == null);
     }
     used.addAll(namespaces);
     // Nothing looks at the finished test's leftovers: no garbage collection for them.
@@ -449,10 +451,7 @@ final class MockApiCluster implements Cluster, AutoCloseable {
 
   private void deleteAndWait(ObjectNode ref) {
     if (deleteQuietly(ref)) {
-      long deadline = System.nanoTime() + assertTimeout().toNanos();
-      while (get(ref) != null && System.nanoTime() < deadline) {
-        pause();
-      }
+      awaitQuietly(assertTimeout(), () -> get(ref) == null);
     }
   }
 
@@ -818,46 +817,43 @@ final class MockApiCluster implements Cluster, AutoCloseable {
    * there: a real controller manager creates pods well after a collector was stored.
    */
   private void awaitLookup(String namespace) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (lookup.hasSynced() && lookup.namespace(namespace).isPresent()) {
-        Set<String> want = new TreeSet<>();
-        Set<String> have = new TreeSet<>();
-        for (GenericKubernetesResource cr : crs().inNamespace(namespace).list().getItems()) {
-          want.add(cr.getMetadata().getName() + "@" + cr.getMetadata().getResourceVersion());
-        }
-        for (GenericKubernetesResource cr : crs().inNamespace(namespace).list().getItems()) {
-          lookup
-              .collector(namespace, cr.getMetadata().getName())
-              .ifPresent(
-                  c ->
-                      have.add(
-                          c.getMetadata().getName() + "@" + c.getMetadata().getResourceVersion()));
-        }
-        for (dev.telescope.api.instrumentation.Instrumentation i :
-            client
-                .resources(dev.telescope.api.instrumentation.Instrumentation.class)
-                .inNamespace(namespace)
-                .list()
-                .getItems()) {
-          want.add(
-              "inst/" + i.getMetadata().getName() + "@" + i.getMetadata().getResourceVersion());
-          lookup
-              .instrumentation(namespace, i.getMetadata().getName())
-              .ifPresent(
-                  x ->
-                      have.add(
-                          "inst/"
-                              + x.getMetadata().getName()
-                              + "@"
-                              + x.getMetadata().getResourceVersion()));
-        }
-        if (want.equals(have)) {
-          return;
-        }
-      }
-      pause();
+    awaitQuietly(Duration.ofSeconds(5), () -> lookupHolds(namespace));
+  }
+
+  private boolean lookupHolds(String namespace) {
+    if (!lookup.hasSynced() || lookup.namespace(namespace).isEmpty()) {
+      return false;
     }
+    Set<String> want = new TreeSet<>();
+    Set<String> have = new TreeSet<>();
+    for (GenericKubernetesResource cr : crs().inNamespace(namespace).list().getItems()) {
+      want.add(cr.getMetadata().getName() + "@" + cr.getMetadata().getResourceVersion());
+    }
+    for (GenericKubernetesResource cr : crs().inNamespace(namespace).list().getItems()) {
+      lookup
+          .collector(namespace, cr.getMetadata().getName())
+          .ifPresent(
+              c ->
+                  have.add(c.getMetadata().getName() + "@" + c.getMetadata().getResourceVersion()));
+    }
+    for (dev.telescope.api.instrumentation.Instrumentation i :
+        client
+            .resources(dev.telescope.api.instrumentation.Instrumentation.class)
+            .inNamespace(namespace)
+            .list()
+            .getItems()) {
+      want.add("inst/" + i.getMetadata().getName() + "@" + i.getMetadata().getResourceVersion());
+      lookup
+          .instrumentation(namespace, i.getMetadata().getName())
+          .ifPresent(
+              x ->
+                  have.add(
+                      "inst/"
+                          + x.getMetadata().getName()
+                          + "@"
+                          + x.getMetadata().getResourceVersion()));
+    }
+    return want.equals(have);
   }
 
   /** Deletes every object whose owners are all gone, until nothing more goes. */
@@ -1006,12 +1002,22 @@ final class MockApiCluster implements Cluster, AutoCloseable {
     }
   }
 
-  private static void pause() {
+  /**
+   * Polls until the condition holds or the time is up, and then simply returns: these waits only
+   * give the operator a fair chance, the case's own assertions decide.
+   */
+  private static void awaitQuietly(Duration atMost, BooleanSupplier condition) {
+    if (atMost.isNegative() || atMost.isZero()) {
+      return;
+    }
     try {
-      Thread.sleep(25);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
+      Awaitility.await()
+          .atMost(atMost)
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(25))
+          .until(condition::getAsBoolean);
+    } catch (ConditionTimeoutException e) {
+      // bounded wait: the caller goes on with what there is
     }
   }
 }

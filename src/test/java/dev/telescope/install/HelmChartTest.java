@@ -262,6 +262,42 @@ class HelmChartTest {
   }
 
   @Test
+  void secureMetricsGetTheFlagAndTheMountedToken() {
+    Map<String, Object> values = new TreeMap<>();
+    values.put("metrics.secure", "true");
+    values.put("metrics.bearerTokenSecret", "scrape-token");
+    List<ObjectNode> objects = template(NAMESPACE, values);
+    for (String name : List.of(OPERATOR, WEBHOOK)) {
+      ObjectNode d = find(objects, "Deployment", name);
+      assertThat(Rbac.texts(container(d).path("args")))
+          .as(name)
+          .contains(
+              "--metrics-secure",
+              "--metrics-bearer-token-file=/var/run/telescope/metrics-token/token");
+      String mountPath = null;
+      for (JsonNode m : container(d).path("volumeMounts")) {
+        if (m.path("name").asText().equals("metrics-token")) {
+          mountPath = m.path("mountPath").asText();
+        }
+      }
+      assertThat(mountPath).as(name).isEqualTo("/var/run/telescope/metrics-token");
+      String secret = null;
+      for (JsonNode v : d.path("spec").path("template").path("spec").path("volumes")) {
+        if (v.path("name").asText().equals("metrics-token")) {
+          secret = v.path("secret").path("secretName").asText();
+        }
+      }
+      assertThat(secret).as(name).isEqualTo("scrape-token");
+    }
+    List<ObjectNode> noToken = template(NAMESPACE, Map.of("metrics.secure", "true"));
+    assertThat(Rbac.texts(container(find(noToken, "Deployment", OPERATOR)).path("args")))
+        .contains("--metrics-secure")
+        .noneMatch(a -> a.startsWith("--metrics-bearer-token-file"));
+    assertThatThrownBy(() -> template(NAMESPACE, Map.of("metrics.secure", "sometimes")))
+        .hasMessageContaining("secure");
+  }
+
+  @Test
   void schemaAndTemplatesRejectBadValues() {
     assertThatThrownBy(() -> template(NAMESPACE, Map.of("certificates.mode", "letsencrypt")))
         .hasMessageContaining("certificates");

@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -516,9 +518,14 @@ class ReconcilerFaultsTest {
           500,
           Integer.MAX_VALUE);
       long cut = System.nanoTime();
-      long deadline = cut + Duration.ofSeconds(15).toNanos();
-      while (!b.isLeader() && System.nanoTime() < deadline) {
-        java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+      try {
+        Awaitility.await("replica-b leads")
+            .atMost(Duration.ofSeconds(15))
+            .pollDelay(Duration.ZERO)
+            .pollInterval(Duration.ofMillis(2))
+            .until(b::isLeader);
+      } catch (ConditionTimeoutException e) {
+        // the assertions below say what is wrong
       }
       // At the moment the stand-by leads, the cut-off leader must already have given up.
       boolean overlap = a[0].isLeader();

@@ -204,7 +204,7 @@ class UpstreamFlagsTest {
                   "--tls-min-version",
                   "VersionTLS13",
                   "--zap-stacktrace-level=error"),
-              Map.of("METRICS_SECURE", "true"));
+              Map.of("CREATE_SM_OPERATOR_METRICS", "true"));
       assertThat(p.warnings())
           .hasSize(6)
           .anySatisfy(w -> assertThat(w).startsWith("--pprof-addr=:6060").contains("pprof"))
@@ -212,7 +212,11 @@ class UpstreamFlagsTest {
           .anySatisfy(w -> assertThat(w).startsWith("--enable-webhooks=false"))
           .anySatisfy(w -> assertThat(w).startsWith("--tls-min-version=VersionTLS13"))
           .anySatisfy(w -> assertThat(w).startsWith("--zap-stacktrace-level=error"))
-          .anySatisfy(w -> assertThat(w).startsWith("$METRICS_SECURE=true").contains("HTTPS"));
+          .anySatisfy(
+              w ->
+                  assertThat(w)
+                      .startsWith("$CREATE_SM_OPERATOR_METRICS=true")
+                      .contains("ServiceMonitor"));
       assertThat(p.warnings()).allSatisfy(w -> assertThat(w).contains("would have"));
     }
 
