@@ -32,7 +32,8 @@ public final class Main {
       return 0;
     }
     String command = args.get(0);
-    if (command.equals("demo")) {
+    if (command.equals("demo") || command.equals("render")) {
+      // render --pod runs the pod webhook, whose INFO lines would repeat render's own errors.
       quietForDemo();
     }
     List<String> rest = new ArrayList<>(args.subList(1, args.size()));
@@ -90,6 +91,12 @@ public final class Main {
                               --create-rbac, --native-sidecars, --gateway-api say what the
                               cluster offers;
                               --no-defaults skips the webhook's defaulting)
+          render -f CR.yaml --pod app.yaml
+                              print a Pod, or a Deployment/StatefulSet/DaemonSet/ReplicaSet/
+                              Job/CronJob with its pod template, as the pod webhook would admit
+                              it (sidecar and auto-instrumentation; -f gives the collectors,
+                              Instrumentations and Namespaces; -n/--namespace overrides the
+                              pod's namespace)
           demo                run the whole walkthrough against an embedded API server
           version             print the version
           --help              this text

@@ -22,7 +22,7 @@ import java.util.List;
 
 /** {@code render}: the operator's output for some CRs, with no cluster, as multi-document YAML. */
 final class RenderCommand {
-  private static final ObjectMapper YAML =
+  static final ObjectMapper YAML =
       new YAMLMapper(
           YAMLFactory.builder()
               .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
@@ -41,6 +41,8 @@ final class RenderCommand {
     boolean nativeSidecars = false;
     boolean gatewayApi = false;
     boolean defaults = true;
+    List<String> pods = new ArrayList<>();
+    String namespace = null;
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
       switch (a) {
@@ -56,6 +58,16 @@ final class RenderCommand {
         case "--native-sidecars" -> nativeSidecars = true;
         case "--gateway-api" -> gatewayApi = true;
         case "--no-defaults" -> defaults = false;
+        case "--pod", "-n", "--namespace" -> {
+          if (i + 1 >= args.size()) {
+            throw new IllegalArgumentException(a + " needs a value");
+          }
+          if (a.equals("--pod")) {
+            pods.add(args.get(++i));
+          } else {
+            namespace = args.get(++i);
+          }
+        }
         default -> {
           if (a.startsWith("-f=")) {
             files.add(a.substring(3));
@@ -65,7 +77,7 @@ final class RenderCommand {
         }
       }
     }
-    if (files.isEmpty()) {
+    if (files.isEmpty() && pods.isEmpty()) {
       throw new IllegalArgumentException(
           "render needs at least one -f CR.yaml (or -f - for stdin)");
     }
@@ -73,6 +85,9 @@ final class RenderCommand {
         OperatorConfig.parse(flags, System.getenv())
             .withCapabilities(
                 new Capabilities(openshift, prometheus, rbac, nativeSidecars, false, gatewayApi));
+    if (!pods.isEmpty()) {
+      return PodRender.run(files, pods, namespace, cfg, defaults, out, err);
+    }
     int status = 0;
     boolean first = true;
     for (String file : files) {
@@ -139,7 +154,7 @@ final class RenderCommand {
     return status;
   }
 
-  private static List<JsonNode> read(String file) throws IOException {
+  static List<JsonNode> read(String file) throws IOException {
     try (InputStream in = file.equals("-") ? System.in : Files.newInputStream(Path.of(file))) {
       return YAML
           .readerFor(JsonNode.class)
