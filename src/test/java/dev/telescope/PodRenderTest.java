@@ -155,4 +155,26 @@ class PodRenderTest {
     assertThat(missing.status()).isEqualTo(1);
     assertThat(missing.err()).startsWith("error: cannot read " + DIR + "nope.yaml");
   }
+
+  @Test
+  void theInstrumentationExamplesInstrumentTheExampleApp() throws IOException {
+    List<String> args = new java.util.ArrayList<>();
+    for (String language :
+        List.of("java", "nodejs", "python", "dotnet", "go", "apache-httpd", "nginx")) {
+      args.add("-f");
+      args.add("examples/instrumentation/" + language + ".yaml");
+    }
+    args.add("--pod");
+    args.add("examples/instrumentation/app.yaml");
+    Run r = render(args.toArray(String[]::new));
+    assertThat(r.err()).isEmpty();
+    assertThat(r.status()).isZero();
+    JsonNode template = yaml(r.out()).at("/spec/template");
+    assertThat(template.at("/spec/initContainers/0/name").asText())
+        .isEqualTo("opentelemetry-auto-instrumentation-java");
+    assertThat(r.out())
+        .contains("value: http://gateway-collector:4318\n")
+        .contains("deployment.environment.name=staging")
+        .contains("-javaagent:/otel-auto-instrumentation-java-petclinic/javaagent.jar");
+  }
 }
