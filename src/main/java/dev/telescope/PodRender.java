@@ -98,7 +98,7 @@ final class PodRender {
     List<JsonNode> docs = new ArrayList<>();
     for (String file : files) {
       try {
-        RenderCommand.read(file).stream().filter(PodRender::present).forEach(docs::add);
+        docs.addAll(documents(file));
       } catch (IOException | RuntimeException e) {
         err.println("error: cannot read " + file + ": " + e.getMessage());
         status = 1;
@@ -109,7 +109,7 @@ final class PodRender {
     for (String file : podFiles) {
       List<JsonNode> pods;
       try {
-        pods = RenderCommand.read(file).stream().filter(PodRender::present).toList();
+        pods = documents(file);
       } catch (IOException | RuntimeException e) {
         err.println("error: cannot read " + file + ": " + e.getMessage());
         status = 1;
@@ -145,8 +145,26 @@ final class PodRender {
     return status;
   }
 
-  private static boolean present(JsonNode doc) {
-    return doc != null && doc.isObject() && !doc.isEmpty();
+  /** A file's objects, the items of a {@code List} ({@code kubectl get -o yaml}) included. */
+  private static List<JsonNode> documents(String file) throws IOException {
+    List<JsonNode> out = new ArrayList<>();
+    for (JsonNode doc : RenderCommand.read(file)) {
+      if (doc == null || !doc.isObject() || doc.isEmpty()) {
+        continue;
+      }
+      if (doc.path("kind").asText().equals("List") && doc.path("items").isArray()) {
+        doc.path("items")
+            .forEach(
+                i -> {
+                  if (i.isObject()) {
+                    out.add(i);
+                  }
+                });
+      } else {
+        out.add(doc);
+      }
+    }
+    return out;
   }
 
   /**

@@ -177,4 +177,18 @@ class PodRenderTest {
         .contains("deployment.environment.name=staging")
         .contains("-javaagent:/otel-auto-instrumentation-java-petclinic/javaagent.jar");
   }
+
+  @Test
+  void listsAsKubectlGetPrintsThemAreRead(@TempDir Path tmp) throws IOException {
+    Path list = tmp.resolve("list.yaml");
+    Files.writeString(
+        list,
+        "apiVersion: v1\nkind: List\nitems:\n"
+            + Files.readString(Path.of(DIR + "instrumentation.yaml"))
+                .replaceAll("(?m)^", "  ")
+                .replaceFirst("  apiVersion", "- apiVersion"));
+    Run r = render("-f", list.toString(), "--pod", DIR + "other-namespace-pod.yaml");
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.out()).contains("name: opentelemetry-auto-instrumentation-java");
+  }
 }
