@@ -57,6 +57,9 @@ import javax.net.ssl.TrustManagerFactory;
 public final class WebhookBench {
   private static final ObjectMapper JSON = WebhookServer.newObjectMapper();
 
+  /** The target sent the pod that also asks for the Java agent. */
+  static final String JAVA = "webhook-java";
+
   private WebhookBench() {}
 
   /** Settings of one run. */
@@ -83,7 +86,7 @@ public final class WebhookBench {
               o.integer("throughput-connections", 64),
               o.integer("threads", 2),
               o.integer("rounds", 1),
-              List.of(o.get("targets", "webhook,echo,nginx").split(",")),
+              List.of(o.get("targets", "webhook,webhook-java,echo,nginx").split(",")),
               Path.of(o.get("work", "target/bench-webhook")),
               Path.of(o.get("deploy", "deploy/base/webhook.yaml")),
               Boolean.parseBoolean(o.get("java-driver", "false")),
@@ -120,7 +123,7 @@ public final class WebhookBench {
       System.out.println(
           "usage: WebhookBench run [--seconds=15] [--warmup=20] [--latency-connections=8]"
               + " [--throughput-connections=64] [--threads=2] [--rounds=1]"
-              + " [--targets=webhook,echo,nginx] [--work=target/bench-webhook]"
+              + " [--targets=webhook,webhook-java,echo,nginx] [--work=target/bench-webhook]"
               + " [--deploy=deploy/base/webhook.yaml] [--java-driver=false] [--paced-rate=5000]\n"
               + "       WebhookBench serve webhook|echo <cert-dir>");
       return;
@@ -143,7 +146,8 @@ public final class WebhookBench {
     AutoCloseable stop;
     int port;
     PodAdmission pods = null;
-    if (what.equals("webhook")) {
+    if (what.equals("webhook") || what.equals(JAVA)) {
+      // One server for both: the webhook-java target differs only in the pod it is sent.
       pods = WebhookFixtures.podAdmission();
       WebhookServer server = WebhookFixtures.webhookServer(ssl, pods, 0);
       server.start();
@@ -248,6 +252,9 @@ public final class WebhookBench {
     byte[] body = WebhookFixtures.admissionReview(JSON);
     Path bodyFile = s.work().resolve("admission-review.json");
     Files.write(bodyFile, body);
+    byte[] javaBody = WebhookFixtures.admissionReview(JSON, WebhookFixtures.javaPod());
+    Path javaBodyFile = s.work().resolve("admission-review-java.json");
+    Files.write(javaBodyFile, javaBody);
     BenchSupport.Shipped shipped = BenchSupport.shipped(s.deploy());
     String machine = BenchSupport.machine();
     List<String> problems = new ArrayList<>();
@@ -261,7 +268,7 @@ public final class WebhookBench {
       for (String name : s.targets()) {
         Target t =
             switch (name) {
-              case "webhook", "echo" -> JvmTarget.start(name, certDir, shipped);
+              case "webhook", JAVA, "echo" -> JvmTarget.start(name, certDir, shipped);
               case "nginx" -> {
                 if (webhookAnswer == null) {
                   webhookAnswer = sanity(client, "webhook-probe", -1, body, null);
@@ -271,7 +278,8 @@ public final class WebhookBench {
               default -> throw new IllegalArgumentException("unknown target " + name);
             };
         targets.add(t);
-        byte[] answer = sanity(client, name, t.port(), body, problems);
+        byte[] answer =
+            sanity(client, name, t.port(), name.equals(JAVA) ? javaBody : body, problems);
         responseBytes.put(
             name,
             name.equals("nginx")
@@ -283,12 +291,15 @@ public final class WebhookBench {
       }
       for (int round = 1; round <= s.rounds(); round++) {
         for (Target t : targets) {
+          boolean java = t.name().equals(JAVA);
+          Path tBodyFile = java ? javaBodyFile : bodyFile;
+          byte[] tBody = java ? javaBody : body;
           if (round == 1 && s.warmupSeconds() > 0) {
             System.err.printf("warming up %s for %d s%n", t.name(), s.warmupSeconds());
-            load(s, t, s.throughputConnections(), s.warmupSeconds(), bodyFile, client, body);
+            load(s, t, s.throughputConnections(), s.warmupSeconds(), tBodyFile, client, tBody);
           }
           for (int c : List.of(s.latencyConnections(), s.throughputConnections())) {
-            Load l = load(s, t, c, s.seconds(), bodyFile, client, body);
+            Load l = load(s, t, c, s.seconds(), tBodyFile, client, tBody);
             System.err.printf(
                 Locale.ROOT,
                 "round %d %s c=%d: %.0f req/s p50 %s p99 %s errors %d, server CPU %.0f µs/req,"
@@ -310,7 +321,7 @@ public final class WebhookBench {
           if (s.pacedRate() > 0 && !s.javaDriver()) {
             // The same offered load for every server: latency at a rate all of them sustain,
             // rather than at saturation, where it only restates throughput (Little's law).
-            Load l = paced(s, t, bodyFile);
+            Load l = paced(s, t, tBodyFile);
             System.err.printf(
                 Locale.ROOT,
                 "round %d %s c=%d paced %d/s: %.0f req/s p50 %s p99 %s errors %d%n",
@@ -334,15 +345,27 @@ public final class WebhookBench {
         stats.put(t.name(), t.stop());
       }
     }
+    for (String webhook : List.of("webhook", JAVA)) {
+      injectionProblem(webhook, results, stats).ifPresent(problems::add);
+    }
+    out.print(
+        report(s, shipped, machine, results, paced, stats, responseBytes, body.length, problems));
+    return problems.isEmpty() ? 0 : 1;
+  }
+
+  /** A webhook target that did not inject every measured pod, or failed some. */
+  private static java.util.Optional<String> injectionProblem(
+      String webhook, Map<String, List<Load>> results, Map<String, String> stats) {
     long webhookRequests =
-        results.getOrDefault("webhook", List.of()).stream().mapToLong(Load::requests).sum();
-    String webhookStats = stats.get("webhook");
+        results.getOrDefault(webhook, List.of()).stream().mapToLong(Load::requests).sum();
+    String webhookStats = stats.get(webhook);
     if (webhookStats != null) {
       long injected = statValue(webhookStats, "injected");
       long failed = statValue(webhookStats, "failed");
       if (injected < webhookRequests || failed > 0) {
-        problems.add(
-            "webhook injected "
+        return java.util.Optional.of(
+            webhook
+                + " injected "
                 + injected
                 + " pods (failed "
                 + failed
@@ -351,9 +374,7 @@ public final class WebhookBench {
                 + " measured requests");
       }
     }
-    out.print(
-        report(s, shipped, machine, results, paced, stats, responseBytes, body.length, problems));
-    return problems.isEmpty() ? 0 : 1;
+    return java.util.Optional.empty();
   }
 
   private static long statValue(String stats, String key) {
@@ -548,8 +569,9 @@ public final class WebhookBench {
     if (response.statusCode() != 200) {
       throw new IllegalStateException(name + " answered HTTP " + response.statusCode());
     }
-    if (name.equals("webhook")) {
-      String problem = patchProblem(response.body());
+    if (name.equals("webhook") || name.equals(JAVA)) {
+      String problem =
+          name.equals(JAVA) ? javaPatchProblem(response.body()) : patchProblem(response.body());
       if (problem != null) {
         throw new IllegalStateException("the webhook's answer is not an injection: " + problem);
       }
@@ -576,6 +598,26 @@ public final class WebhookBench {
             Base64.getDecoder().decode(response.path("patch").asText()), StandardCharsets.UTF_8);
     if (!patch.contains("\"otc-container\"") || !patch.contains("OTEL_CONFIG")) {
       return "the patch does not add otc-container with OTEL_CONFIG: " + patch;
+    }
+    return null;
+  }
+
+  /**
+   * Why an answer for the Java pod is not the sidecar plus the Java agent in one patch, or null
+   * when it is.
+   */
+  static String javaPatchProblem(byte[] answer) throws IOException {
+    String problem = patchProblem(answer);
+    if (problem != null) {
+      return problem;
+    }
+    String patch =
+        new String(
+            Base64.getDecoder().decode(JSON.readTree(answer).at("/response/patch").asText()),
+            StandardCharsets.UTF_8);
+    if (!patch.contains("\"opentelemetry-auto-instrumentation-java\"")
+        || !patch.contains("JAVA_TOOL_OPTIONS")) {
+      return "the patch does not add the Java agent: " + patch;
     }
     return null;
   }
@@ -1012,6 +1054,23 @@ public final class WebhookBench {
               String.format(Locale.ROOT, "%.0f", w[1].throughput()),
               "≥ 5000",
               w[1].throughput() >= 5000));
+    }
+    Load[] j = medians.get(JAVA);
+    if (w != null && j != null) {
+      double r = j[1].throughput() / w[1].throughput();
+      b.append(
+          BenchSupport.targetRow(
+              "issue: Java-instrumented + sidecar throughput vs sidecar only ("
+                  + s.throughputConnections()
+                  + " conns)",
+              String.format(
+                  Locale.ROOT,
+                  "%.2f× (%.0f vs %.0f req/s)",
+                  r,
+                  j[1].throughput(),
+                  w[1].throughput()),
+              "≥ 0.8×",
+              r >= 0.8));
     }
     if (!problems.isEmpty()) {
       b.append("\nProblems: ").append(String.join("; ", problems)).append('\n');
