@@ -124,6 +124,7 @@ final class PodRender {
           status = 1;
         }
         if (r.admitted() == null) {
+          found += r.errors().isEmpty() ? 0 : 1;
           continue;
         }
         found++;
@@ -177,7 +178,16 @@ final class PodRender {
    * @param defaults whether collectors get the defaulting webhook's values first, as stored ones do
    */
   static Result admit(
-      JsonNode doc, String namespace, Cluster cluster, OperatorConfig cfg, boolean defaults) {
+      JsonNode original, String namespace, Cluster cluster, OperatorConfig cfg, boolean defaults) {
+    JsonNode doc = original;
+    if (namespace != null
+        && !namespace.isEmpty()
+        && doc.path("metadata").path("namespace").isTextual()) {
+      // As kubectl -n would create it: the printed object says where it goes.
+      ObjectNode moved = ((ObjectNode) doc).deepCopy();
+      ((ObjectNode) moved.get("metadata")).put("namespace", namespace);
+      doc = moved;
+    }
     String kind = doc.path("kind").asText();
     String name = doc.path("metadata").path("name").asText("");
     String ns = namespace;

@@ -89,7 +89,8 @@ class PodRenderTest {
             "--namespace",
             "jobs");
     assertThat(other.status()).as(other.err()).isZero();
-    assertThat(other.out()).contains("k8s.namespace.name=jobs,").doesNotContain("=batch");
+    assertThat(other.out()).contains("k8s.namespace.name=jobs,").doesNotContain("batch");
+    assertThat(yaml(other.out()).at("/metadata/namespace").asText()).isEqualTo("jobs");
   }
 
   @Test
@@ -190,5 +191,20 @@ class PodRenderTest {
     Run r = render("-f", list.toString(), "--pod", DIR + "other-namespace-pod.yaml");
     assertThat(r.status()).as(r.err()).isZero();
     assertThat(r.out()).contains("name: opentelemetry-auto-instrumentation-java");
+  }
+
+  @Test
+  void anUnreadableCollectorIsAnErrorForThePodsThatNeedIt(@TempDir Path tmp) throws IOException {
+    Path bad = tmp.resolve("bad.yaml");
+    Files.writeString(
+        bad,
+        "apiVersion: opentelemetry.io/v1beta1\nkind: OpenTelemetryCollector\n"
+            + "metadata: {name: broken}\nspec: {mode: 42sidecar, replicas: many}\n");
+    Run r = render("-f", bad.toString(), "--pod", DIR + "app.yaml");
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err())
+        .startsWith("error: Deployment apps/shop: not an OpenTelemetryCollector: ")
+        .doesNotContain("holds no");
   }
 }
