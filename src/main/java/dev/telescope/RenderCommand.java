@@ -32,11 +32,14 @@ import picocli.CommandLine.Spec;
     name = "render",
     description = {
       "print the objects the operator would create, with no cluster.",
+      "With --pod: print a Pod, or a Deployment/StatefulSet/DaemonSet/ReplicaSet/Job/CronJob with"
+          + " its pod template, as the pod webhook would admit it (sidecar and"
+          + " auto-instrumentation; -f gives the collectors, Instrumentations and Namespaces).",
       "--openshift, --prometheus-crds, --create-rbac, --native-sidecars and --gateway-api say what"
           + " the cluster offers."
     })
 final class RenderCommand implements Callable<Integer> {
-  private static final ObjectMapper YAML =
+  static final ObjectMapper YAML =
       new YAMLMapper(
           YAMLFactory.builder()
               .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
@@ -53,9 +56,20 @@ final class RenderCommand implements Callable<Integer> {
   @Option(
       names = {"-f", "--filename"},
       paramLabel = "CR.yaml",
-      required = true,
       description = "a file of OpenTelemetryCollectors (repeatable; - reads stdin)")
   List<String> files = new ArrayList<>();
+
+  @Option(
+      names = "--pod",
+      paramLabel = "app.yaml",
+      description = "a pod or workload to admit as the webhook would (repeatable)")
+  List<String> pods = new ArrayList<>();
+
+  @Option(
+      names = {"-n", "--namespace"},
+      paramLabel = "NAMESPACE",
+      description = "namespace of the --pod objects (default: theirs, else default)")
+  String namespace;
 
   @Option(names = "--openshift", description = "the cluster offers OpenShift Routes")
   boolean openshift;
@@ -79,6 +93,17 @@ final class RenderCommand implements Callable<Integer> {
     OperatorConfig cfg =
         Main.settings(options, spec, defaults)
             .withCapabilities(new Capabilities(openshift, false, false, false, false, gatewayApi));
+    if (files.isEmpty() && pods.isEmpty()) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
+          "render needs at least one -f/--filename CR.yaml (- reads stdin), or --pod app.yaml");
+    }
+    if (!pods.isEmpty()) {
+      // The pod webhook's own INFO lines would repeat render's errors.
+      dev.telescope.logging.LogOutput.configure(
+          dev.telescope.settings.LogSettings.DEFAULT.withLevel("warn"));
+      return PodRender.run(files, pods, namespace, cfg, !noDefaults, out, err);
+    }
     return render(files, !noDefaults, cfg, out, err);
   }
 
@@ -150,7 +175,7 @@ final class RenderCommand implements Callable<Integer> {
     return status;
   }
 
-  private static List<JsonNode> read(String file) throws IOException {
+  static List<JsonNode> read(String file) throws IOException {
     try (InputStream in = file.equals("-") ? System.in : Files.newInputStream(Path.of(file))) {
       return YAML
           .readerFor(JsonNode.class)

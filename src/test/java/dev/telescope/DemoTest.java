@@ -32,6 +32,10 @@ class DemoTest {
         .contains("label sidecar.opentelemetry.io/injected=otel-sample.otel")
         .contains("--config=env:OTEL_CONFIG")
         .contains("verbosity: detailed")
+        .contains("initContainers [otc-container, opentelemetry-auto-instrumentation-java]")
+        .contains("JAVA_TOOL_OPTIONS= -javaagent:/otel-auto-instrumentation-java-petclinic/")
+        .contains("OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318")
+        .contains("java.injected=1")
         .contains("Demo finished");
   }
 

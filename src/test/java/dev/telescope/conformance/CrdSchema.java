@@ -30,10 +30,17 @@ final class CrdSchema {
     this.crd = crd;
   }
 
+  /** The Instrumentation CRD, generated the same way. */
+  static final String INSTRUMENTATION = "META-INF/fabric8/instrumentations.opentelemetry.io-v1.yml";
+
   static CrdSchema load() {
-    try (InputStream in = CrdSchema.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+    return load(RESOURCE);
+  }
+
+  static CrdSchema load(String resource) {
+    try (InputStream in = CrdSchema.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException(RESOURCE + " not on the classpath (run the build once)");
+        throw new IllegalStateException(resource + " not on the classpath (run the build once)");
       }
       return new CrdSchema(new YAMLMapper().readTree(in));
     } catch (IOException e) {

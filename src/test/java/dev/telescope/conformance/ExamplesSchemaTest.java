@@ -32,6 +32,10 @@ class ExamplesSchemaTest {
   static final YAMLMapper YAML = new YAMLMapper();
 
   static List<ObjectNode> collectors() throws IOException {
+    return examples("OpenTelemetryCollector");
+  }
+
+  static List<ObjectNode> examples(String kind) throws IOException {
     List<ObjectNode> out = new ArrayList<>();
     try (Stream<Path> files = Files.walk(Path.of("examples"))) {
       for (Path p : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
@@ -40,7 +44,9 @@ class ExamplesSchemaTest {
                 .readValues(new YAMLFactory().createParser(p.toFile()))
                 .readAll()) {
           JsonNode n = (JsonNode) o;
-          if (n != null && n.path("apiVersion").asText().startsWith("opentelemetry.io/")) {
+          if (n != null
+              && n.path("apiVersion").asText().startsWith("opentelemetry.io/")
+              && kind.equals(n.path("kind").asText())) {
             out.add((ObjectNode) n);
           }
         }
@@ -77,6 +83,25 @@ class ExamplesSchemaTest {
                       assertThat(rendered.problems()).isEmpty();
                       assertThat(rendered.refusedRules()).isEmpty();
                       assertThat(rendered.objects()).isNotEmpty();
+                    }));
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyInstrumentationExampleIsAcceptedByItsCrd() throws IOException {
+    CrdSchema schema = CrdSchema.load(CrdSchema.INSTRUMENTATION);
+    List<ObjectNode> instrumentations = examples("Instrumentation");
+    assertThat(instrumentations).hasSizeGreaterThanOrEqualTo(7);
+    return instrumentations.stream()
+        .map(
+            doc ->
+                DynamicTest.dynamicTest(
+                    doc.path("metadata").path("name").asText(),
+                    () -> {
+                      ObjectNode copy = doc.deepCopy();
+                      schema.pruneAndDefault(copy, "v1alpha1");
+                      // Pruning drops what the schema does not know: nothing may go.
+                      assertThat(copy).isEqualTo(doc);
+                      assertThat(schema.violations(copy, "v1alpha1")).isEmpty();
                     }));
   }
 }

@@ -61,7 +61,20 @@ class ExamplesTest {
   }
 
   static boolean isCollector(JsonNode o) {
-    return o.path("apiVersion").asText().startsWith(COLLECTOR_GROUP + "/");
+    return o.path("apiVersion").asText().startsWith(COLLECTOR_GROUP + "/") && !isInstrumentation(o);
+  }
+
+  static boolean isInstrumentation(JsonNode o) {
+    return o.path("apiVersion").asText().startsWith(COLLECTOR_GROUP + "/")
+        && o.path("kind").asText().equals("Instrumentation");
+  }
+
+  static List<ObjectNode> instrumentations() {
+    List<ObjectNode> out = new ArrayList<>();
+    examples()
+        .values()
+        .forEach(l -> l.stream().filter(ExamplesTest::isInstrumentation).forEach(out::add));
+    return out;
   }
 
   /** A collector example read strictly into the matching model class. */
@@ -101,7 +114,7 @@ class ExamplesTest {
         .forEach(
             (file, objects) -> {
               for (ObjectNode o : objects) {
-                if (isCollector(o)) {
+                if (isCollector(o) || isInstrumentation(o)) {
                   continue;
                 }
                 HasMetadata typed = Strict.typed(o);
@@ -127,6 +140,52 @@ class ExamplesTest {
       Object cr = readCollector(o);
       assertThat(Strict.unknownFields(cr)).as(id(o)).isEmpty();
     }
+  }
+
+  @Test
+  void thereIsAnInstrumentationPerLanguageReadStrictlyByTheModel() throws Exception {
+    Set<String> languages = new HashSet<>();
+    for (ObjectNode o : instrumentations()) {
+      assertThat(o.path("apiVersion").asText()).isEqualTo("opentelemetry.io/v1alpha1");
+      var typed =
+          Strict.STRICT_YAML.treeToValue(
+              o, dev.telescope.api.instrumentation.Instrumentation.class);
+      assertThat(Strict.unknownFields(typed)).as(id(o)).isEmpty();
+      assertThat(typed.getSpec().exporter.endpoint).as(id(o)).isNotBlank();
+      o.path("spec")
+          .fieldNames()
+          .forEachRemaining(
+              f -> {
+                if (List.of("java", "nodejs", "python", "dotnet", "go", "apacheHttpd", "nginx")
+                    .contains(f)) {
+                  languages.add(f);
+                }
+              });
+    }
+    assertThat(languages)
+        .containsExactlyInAnyOrder(
+            "java", "nodejs", "python", "dotnet", "go", "apacheHttpd", "nginx");
+  }
+
+  @Test
+  void theInstrumentedAppNamesAnInstrumentationThatExists() {
+    Set<String> names = new HashSet<>();
+    instrumentations().forEach(i -> names.add(i.path("metadata").path("name").asText()));
+    List<ObjectNode> app =
+        InstallFiles.readObjects(InstallFiles.examples().resolve("instrumentation/app.yaml"));
+    assertThat(app).hasSize(1);
+    JsonNode annotations = app.get(0).at("/spec/template/metadata/annotations");
+    List<String> injects = new ArrayList<>();
+    annotations
+        .fields()
+        .forEachRemaining(
+            e -> {
+              if (e.getKey().startsWith("instrumentation.opentelemetry.io/inject-")) {
+                injects.add(e.getValue().asText());
+              }
+            });
+    assertThat(injects).isNotEmpty();
+    assertThat(names).containsAll(injects);
   }
 
   /** The collector config as a tree, whichever version the CR is. */

@@ -58,6 +58,9 @@ import javax.net.ssl.TrustManagerFactory;
 public final class WebhookBench {
   private static final ObjectMapper JSON = WebhookServer.newObjectMapper();
 
+  /** The target sent the pod that also asks for the Java agent. */
+  static final String JAVA = "webhook-java";
+
   private WebhookBench() {}
 
   /** Settings of one run. */
@@ -84,7 +87,7 @@ public final class WebhookBench {
               .flag("throughput-connections", 64, "connections of the throughput run")
               .flag("threads", 2, "load-generator threads")
               .flag("rounds", 1, "rounds (the report keeps medians)")
-              .flag("targets", "webhook,echo,nginx", "what to measure, comma-separated")
+              .flag("targets", "webhook,webhook-java,echo,nginx", "what to measure, comma-separated")
               .flag("work", "target/bench-webhook", "working directory")
               .flag("deploy", "deploy/base/webhook.yaml", "JVM flags and limits as shipped")
               .flag("java-driver", false, "drive the load from Java instead of wrk")
@@ -159,7 +162,8 @@ public final class WebhookBench {
     AutoCloseable stop;
     int port;
     PodAdmission pods = null;
-    if (what.equals("webhook")) {
+    if (what.equals("webhook") || what.equals(JAVA)) {
+      // One server for both: the webhook-java target differs only in the pod it is sent.
       pods = WebhookFixtures.podAdmission();
       WebhookServer server = WebhookFixtures.webhookServer(ssl, pods, 0);
       server.start();
@@ -291,6 +295,9 @@ public final class WebhookBench {
     byte[] body = WebhookFixtures.admissionReview(JSON);
     Path bodyFile = s.work().resolve("admission-review.json");
     Files.write(bodyFile, body);
+    byte[] javaBody = WebhookFixtures.admissionReview(JSON, WebhookFixtures.javaPod());
+    Path javaBodyFile = s.work().resolve("admission-review-java.json");
+    Files.write(javaBodyFile, javaBody);
     BenchSupport.Shipped shipped = BenchSupport.shipped(s.deploy());
     String machine = BenchSupport.machine();
     List<String> problems = new ArrayList<>();
@@ -305,7 +312,7 @@ public final class WebhookBench {
       for (String name : s.targets()) {
         Target t =
             switch (name) {
-              case "webhook", "echo", "netty", "netty-jdk" ->
+              case "webhook", JAVA, "echo", "netty", "netty-jdk" ->
                   JvmTarget.start(name, certDir, shipped);
               case "nginx" -> {
                 if (webhookAnswer == null) {
@@ -316,7 +323,8 @@ public final class WebhookBench {
               default -> throw new IllegalArgumentException("unknown target " + name);
             };
         targets.add(t);
-        byte[] answer = sanity(client, name, t.port(), body, problems);
+        byte[] answer =
+            sanity(client, name, t.port(), name.equals(JAVA) ? javaBody : body, problems);
         responseBytes.put(
             name,
             name.equals("nginx")
@@ -328,12 +336,15 @@ public final class WebhookBench {
       }
       for (int round = 1; round <= s.rounds(); round++) {
         for (Target t : targets) {
+          boolean java = t.name().equals(JAVA);
+          Path tBodyFile = java ? javaBodyFile : bodyFile;
+          byte[] tBody = java ? javaBody : body;
           if (round == 1 && s.warmupSeconds() > 0) {
             System.err.printf("warming up %s for %d s%n", t.name(), s.warmupSeconds());
-            load(s, t, s.throughputConnections(), s.warmupSeconds(), bodyFile, client, body);
+            load(s, t, s.throughputConnections(), s.warmupSeconds(), tBodyFile, client, tBody);
           }
           for (int c : List.of(s.latencyConnections(), s.throughputConnections())) {
-            Load l = load(s, t, c, s.seconds(), bodyFile, client, body);
+            Load l = load(s, t, c, s.seconds(), tBodyFile, client, tBody);
             System.err.printf(
                 Locale.ROOT,
                 "round %d %s c=%d: %.0f req/s p50 %s p99 %s errors %d, server CPU %.0f µs/req,"
@@ -358,7 +369,7 @@ public final class WebhookBench {
           if (s.pacedRate() > 0 && !s.javaDriver()) {
             // The same offered load for every server: latency at a rate all of them sustain,
             // rather than at saturation, where it only restates throughput (Little's law).
-            Load l = paced(s, t, bodyFile);
+            Load l = paced(s, t, tBodyFile);
             System.err.printf(
                 Locale.ROOT,
                 "round %d %s c=%d paced %d/s: %.0f req/s p50 %s p99 %s errors %d%n",
@@ -382,15 +393,28 @@ public final class WebhookBench {
         stats.put(t.name(), t.stop());
       }
     }
+    for (String webhook : List.of("webhook", JAVA)) {
+      injectionProblem(webhook, results, stats).ifPresent(problems::add);
+    }
+    out.print(
+        report(s, shipped, machine, results, paced, stats, responseBytes, body.length, problems));
+    out.print(transports(s, results, rssKib));
+    return problems.isEmpty() ? 0 : 1;
+  }
+
+  /** A webhook target that did not inject every measured pod, or failed some. */
+  private static java.util.Optional<String> injectionProblem(
+      String webhook, Map<String, List<Load>> results, Map<String, String> stats) {
     long webhookRequests =
-        results.getOrDefault("webhook", List.of()).stream().mapToLong(Load::requests).sum();
-    String webhookStats = stats.get("webhook");
+        results.getOrDefault(webhook, List.of()).stream().mapToLong(Load::requests).sum();
+    String webhookStats = stats.get(webhook);
     if (webhookStats != null) {
       long injected = statValue(webhookStats, "injected");
       long failed = statValue(webhookStats, "failed");
       if (injected < webhookRequests || failed > 0) {
-        problems.add(
-            "webhook injected "
+        return java.util.Optional.of(
+            webhook
+                + " injected "
                 + injected
                 + " pods (failed "
                 + failed
@@ -399,10 +423,7 @@ public final class WebhookBench {
                 + " measured requests");
       }
     }
-    out.print(
-        report(s, shipped, machine, results, paced, stats, responseBytes, body.length, problems));
-    out.print(transports(s, results, rssKib));
-    return problems.isEmpty() ? 0 : 1;
+    return java.util.Optional.empty();
   }
 
   /**
@@ -636,8 +657,9 @@ public final class WebhookBench {
     if (response.statusCode() != 200) {
       throw new IllegalStateException(name + " answered HTTP " + response.statusCode());
     }
-    if (isWebhook(name)) {
-      String problem = patchProblem(response.body());
+    if (isWebhook(name) || name.equals(JAVA)) {
+      String problem =
+          name.equals(JAVA) ? javaPatchProblem(response.body()) : patchProblem(response.body());
       if (problem != null) {
         throw new IllegalStateException("the webhook's answer is not an injection: " + problem);
       }
@@ -664,6 +686,26 @@ public final class WebhookBench {
             Base64.getDecoder().decode(response.path("patch").asText()), StandardCharsets.UTF_8);
     if (!patch.contains("\"otc-container\"") || !patch.contains("OTEL_CONFIG")) {
       return "the patch does not add otc-container with OTEL_CONFIG: " + patch;
+    }
+    return null;
+  }
+
+  /**
+   * Why an answer for the Java pod is not the sidecar plus the Java agent in one patch, or null
+   * when it is.
+   */
+  static String javaPatchProblem(byte[] answer) throws IOException {
+    String problem = patchProblem(answer);
+    if (problem != null) {
+      return problem;
+    }
+    String patch =
+        new String(
+            Base64.getDecoder().decode(JSON.readTree(answer).at("/response/patch").asText()),
+            StandardCharsets.UTF_8);
+    if (!patch.contains("\"opentelemetry-auto-instrumentation-java\"")
+        || !patch.contains("JAVA_TOOL_OPTIONS")) {
+      return "the patch does not add the Java agent: " + patch;
     }
     return null;
   }
@@ -1100,6 +1142,23 @@ public final class WebhookBench {
               String.format(Locale.ROOT, "%.0f", w[1].throughput()),
               "≥ 5000",
               w[1].throughput() >= 5000));
+    }
+    Load[] j = medians.get(JAVA);
+    if (w != null && j != null) {
+      double r = j[1].throughput() / w[1].throughput();
+      b.append(
+          BenchSupport.targetRow(
+              "issue: Java-instrumented + sidecar throughput vs sidecar only ("
+                  + s.throughputConnections()
+                  + " conns)",
+              String.format(
+                  Locale.ROOT,
+                  "%.2f× (%.0f vs %.0f req/s)",
+                  r,
+                  j[1].throughput(),
+                  w[1].throughput()),
+              "≥ 0.8×",
+              r >= 0.8));
     }
     if (!problems.isEmpty()) {
       b.append("\nProblems: ").append(String.join("; ", problems)).append('\n');

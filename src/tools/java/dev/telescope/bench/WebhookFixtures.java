@@ -6,6 +6,7 @@ import dev.telescope.settings.OperatorConfig;
 import dev.telescope.webhook.CollectorAdmission;
 import dev.telescope.webhook.CollectorLookup;
 import dev.telescope.webhook.PodAdmission;
+import dev.telescope.webhook.PodInstrumentation;
 import dev.telescope.webhook.SidecarEvents;
 import dev.telescope.webhook.SidecarInjector;
 import dev.telescope.webhook.ReviewCodec;
@@ -13,6 +14,7 @@ import dev.telescope.webhook.WebhookServer;
 import io.fabric8.kubernetes.api.model.GroupVersionKind;
 import io.fabric8.kubernetes.api.model.GroupVersionResource;
 import io.fabric8.kubernetes.api.model.Namespace;
+import dev.telescope.api.instrumentation.Instrumentation;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
@@ -288,8 +290,49 @@ public final class WebhookFixtures {
         Pod.class);
   }
 
+  /** The Instrumentation the Java-instrumented pod names: upstream's usual Java setup. */
+  static Instrumentation instrumentation() {
+    return Serialization.unmarshal(
+        """
+        apiVersion: opentelemetry.io/v1alpha1
+        kind: Instrumentation
+        metadata:
+          name: java
+          namespace: shop
+          annotations:
+            instrumentation.opentelemetry.io/default-auto-instrumentation-java-image: ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation-java:2.30.0
+        spec:
+          exporter:
+            endpoint: http://localhost:4318
+          propagators: [tracecontext, baggage, b3]
+          sampler:
+            type: parentbased_traceidratio
+            argument: "0.25"
+          resource:
+            addK8sUIDAttributes: true
+          java:
+            image: ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation-java:2.30.0
+            resources:
+              limits: {cpu: 500m, memory: 64Mi}
+              requests: {cpu: 50m, memory: 64Mi}
+        """,
+        Instrumentation.class);
+  }
+
+  /** {@link #pod()} also asking for the Java agent (sidecar and instrumentation in one patch). */
+  static Pod javaPod() {
+    Pod pod = pod();
+    pod.getMetadata().getAnnotations().put("instrumentation.opentelemetry.io/inject-java", "java");
+    return pod;
+  }
+
   /** The AdmissionReview JSON the API server posts for {@link #pod()}. */
   static byte[] admissionReview(ObjectMapper mapper) {
+    return admissionReview(mapper, pod());
+  }
+
+  /** The AdmissionReview JSON the API server posts for a pod. */
+  static byte[] admissionReview(ObjectMapper mapper, Pod pod) {
     AdmissionRequest request = new AdmissionRequest();
     request.setUid("705ab4f5-6393-11e8-b7cc-42010a800002");
     request.setKind(new GroupVersionKind("", "Pod", "v1"));
@@ -307,7 +350,7 @@ public final class WebhookFixtures {
             "system:serviceaccounts:kube-system",
             "system:authenticated"));
     request.setUserInfo(user);
-    request.setObject(pod());
+    request.setObject(pod);
     request.setDryRun(false);
     request.setOptions(
         Map.of("apiVersion", "meta.k8s.io/v1", "kind", "CreateOptions", "fieldManager", "kcm"));
@@ -326,8 +369,14 @@ public final class WebhookFixtures {
   static PodAdmission podAdmission() {
     OperatorConfig cfg = OperatorConfig.defaults();
     CollectorLookup lookup =
-        CollectorLookup.of(collectors(), List.of(namespace()), List.of(replicaSet()));
-    return new PodAdmission(new SidecarInjector(cfg), lookup, SidecarEvents.NONE);
+        CollectorLookup.of(collectors(), List.of(namespace()), List.of(replicaSet()))
+            .withInstrumentations(List.of(instrumentation()));
+    // As the webhook command wires it: the instrumentation step runs for every pod.
+    return new PodAdmission(
+        new SidecarInjector(cfg),
+        lookup,
+        SidecarEvents.NONE,
+        new PodInstrumentation(cfg.instrumentation()));
   }
 
   /**

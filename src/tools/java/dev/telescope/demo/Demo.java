@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.telescope.Cli;
 import dev.telescope.api.CrdFile;
+import dev.telescope.api.instrumentation.Instrumentation;
 import dev.telescope.api.v1beta1.OpenTelemetryCollector;
 import dev.telescope.settings.OperatorConfig;
 import dev.telescope.webhook.CollectorAdmission;
@@ -120,10 +121,15 @@ public final class Demo {
   }
 
   private Cli.Running setUp() throws Exception {
-    step("1. An embedded Kubernetes API server with the OpenTelemetryCollector CRD");
+    step("1. An embedded Kubernetes API server with the OpenTelemetryCollector and Instrumentation CRDs");
     CustomResourceDefinition crd =
         Serialization.unmarshal(CrdFile.renderFromClasspath(), CustomResourceDefinition.class);
     client.resource(crd).create();
+    client
+        .resource(
+            Serialization.unmarshal(
+                CrdFile.renderInstrumentationFromClasspath(), CustomResourceDefinition.class))
+        .create();
     client.namespaces().resource(ns("telescope-system")).create();
     client
         .resource(
@@ -151,7 +157,7 @@ public final class Demo {
             + crd.getMetadata().getName()
             + " installed (versions "
             + crd.getSpec().getVersions().stream().map(v -> v.getName()).toList()
-            + ")");
+            + ") and instrumentations.opentelemetry.io (v1alpha1)");
 
     step("2. Telescope: reconciler + HTTPS admission webhook with self-managed certificates");
     OperatorConfig cfg =
@@ -347,7 +353,79 @@ public final class Demo {
                         .orElseThrow());
     out.println("   the injected otc-container:");
     out.print(indent(yaml(otc)));
+    instrumentedPod(running, pod);
     out.printf("%n   webhook requests: %s%n", running.server.requestCounts());
+  }
+
+  /** A Java pod beside the sidecar one: the same webhook adds the agent and the sidecar. */
+  private void instrumentedPod(Cli.Running running, Pod sidecarPod) throws Exception {
+    step(
+        "9. Auto-instrumentation: an Instrumentation, and a pod asking for the Java agent and the"
+            + " sidecar");
+    Instrumentation java =
+        Serialization.unmarshal(
+            """
+            apiVersion: opentelemetry.io/v1alpha1
+            kind: Instrumentation
+            metadata:
+              name: java
+              namespace: otel-sample
+            spec:
+              exporter:
+                endpoint: http://localhost:4318   # the sidecar's OTLP/HTTP receiver
+              propagators: [tracecontext, baggage]
+              sampler:
+                type: parentbased_traceidratio
+                argument: "1"
+            """,
+            Instrumentation.class);
+    client.resource(java).create();
+    out.println("   created Instrumentation otel-sample/java (exporter http://localhost:4318)");
+    await(
+        "the webhook's Instrumentation cache",
+        () -> !running.lookup.instrumentations("otel-sample").isEmpty());
+    Pod pod =
+        new PodBuilder(sidecarPod)
+            .editMetadata()
+            .withGenerateName("petclinic-")
+            .addToAnnotations("instrumentation.opentelemetry.io/inject-java", "java")
+            .endMetadata()
+            .editSpec()
+            .editFirstContainer()
+            .withName("petclinic")
+            .withImage("docker.io/springcommunity/spring-framework-petclinic:6.1.2")
+            .endContainer()
+            .endSpec()
+            .build();
+    JsonNode response =
+        admission("/mutate-v1-pod", "", "v1", "Pod", "pods", pod, null).path("response");
+    JsonNode patched =
+        JsonPatch.apply(
+            JSON.readTree(Base64.getDecoder().decode(response.path("patch").asText())),
+            JSON.valueToTree(pod));
+    Pod admitted = client.resource(JSON.treeToValue(patched, Pod.class)).create();
+    out.println(
+        "   pod "
+            + admitted.getMetadata().getName()
+            + ": initContainers "
+            + admitted.getSpec().getInitContainers().stream().map(Container::getName).toList()
+            + ", volumes "
+            + admitted.getSpec().getVolumes().stream().map(v -> v.getName()).toList());
+    Container app = admitted.getSpec().getContainers().get(0);
+    out.println("   env of the petclinic container (what the agent reads):");
+    app.getEnv()
+        .forEach(
+            e ->
+                out.println(
+                    "     "
+                        + e.getName()
+                        + "="
+                        + (e.getValue() != null
+                            ? e.getValue()
+                            : "<" + e.getValueFrom().getFieldRef().getFieldPath() + ">")));
+    out.println(
+        "   instrumentation counters (telescope_instrumentation_pods): "
+            + running.pods.instrumentationCounters());
   }
 
   private void admitCollector(JsonNode doc) throws Exception {
