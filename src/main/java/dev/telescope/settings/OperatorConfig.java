@@ -98,7 +98,7 @@ public record OperatorConfig(
         Toggle.AUTO,
         Toggle.AUTO,
         true,
-        true,
+        InCluster.running(),
         "telescope-operator-lock",
         Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
         java.time.Duration.ofMinutes(10),
