@@ -13,6 +13,7 @@ import dev.telescope.manifests.CollectorContext;
 import dev.telescope.manifests.CollectorManifests;
 import dev.telescope.reconciler.MockCluster;
 import dev.telescope.reconciler.OperatorRuntime;
+import dev.telescope.reconciler.OwnerAnnotations;
 import dev.telescope.settings.Capabilities;
 import dev.telescope.settings.OperatorConfig;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -115,7 +116,11 @@ class AdoptionTest {
       ObjectNode node = (ObjectNode) JSON.readTree(Serialization.asJson(o));
       ServerDefaults.apply(node);
       ObjectNode meta = (ObjectNode) node.get("metadata");
-      ArrayNode refs = meta.putArray("ownerReferences");
+      // Upstream owns only namespaced objects; its cluster RBAC is released by the finalizer.
+      ArrayNode refs =
+          node.path("kind").asText().startsWith("Cluster")
+              ? JSON.createArrayNode()
+              : meta.putArray("ownerReferences");
       refs.addObject()
           .put("apiVersion", "opentelemetry.io/v1beta1")
           .put("kind", "OpenTelemetryCollector")
@@ -235,6 +240,98 @@ class AdoptionTest {
         .isEqualTo(JSON.valueToTree(dep.getSpec()));
     assertThat(get("agent").getMetadata().getFinalizers()).isNullOrEmpty();
     assertThat(ds.getMetadata().getUid()).isEqualTo(get("agent").getMetadata().getUid());
+  }
+
+  @Test
+  void aCollectorWithUpstreamsClusterRbacAndFinalizerIsAdoptedWithStatusWritesOnly()
+      throws Exception {
+    // Upstream created a ClusterRole/Binding for k8sattributes and put its finalizer on the CR.
+    cfg = cfg.withCapabilities(new Capabilities(false, false, true, true));
+    String yaml =
+        """
+        apiVersion: opentelemetry.io/v1beta1
+        kind: OpenTelemetryCollector
+        metadata:
+          name: enricher
+          namespace: %s
+          finalizers: [opentelemetrycollector.opentelemetry.io/finalizer]
+        spec:
+          mode: deployment
+          config:
+            receivers: {otlp: {protocols: {grpc: {}}}}
+            processors: {k8sattributes: {}}
+            exporters: {debug: {}}
+            service:
+              pipelines:
+                traces: {receivers: [otlp], processors: [k8sattributes], exporters: [debug]}
+        """
+            .formatted(NS);
+    OpenTelemetryCollector cr = upstreamInstall(yaml);
+    assertThat(client.rbac().clusterRoles().list().getItems())
+        .as("upstream's cluster RBAC in place")
+        .isNotEmpty();
+    String rv =
+        client
+            .apps()
+            .deployments()
+            .inNamespace(NS)
+            .withName("enricher-collector")
+            .get()
+            .getMetadata()
+            .getResourceVersion();
+    var roleBefore =
+        client.rbac().clusterRoles().withName("enricher-observability-cluster-role").get();
+    var bindingBefore =
+        client.rbac().clusterRoleBindings().withName("enricher-observability-collector").get();
+    MockCluster.drain(server);
+
+    runtime = OperatorRuntime.start(client, cfg, Duration.ofMillis(500), Optional.of("telescope"));
+    MockCluster.await(
+        "reconciled",
+        WAIT,
+        () -> {
+          var s = get("enricher").getStatus();
+          return s != null
+              && s.conditions != null
+              && s.conditions.stream()
+                  .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
+        });
+    long after = runtime.reconciles();
+    MockCluster.await("a resync", WAIT, () -> runtime.reconciles() >= after + 2);
+
+    // One write beyond status, once: Telescope marks upstream's ClusterRole/Binding with its owner
+    // annotations (cluster-scoped objects cannot carry an owner reference). Rules, subjects and
+    // role reference stay as upstream wrote them; nothing is deleted or recreated.
+    List<RecordedRequest> requests = MockCluster.drain(server);
+    assertThat(objectWrites(requests))
+        .as("writes other than collector status and events")
+        .containsExactlyInAnyOrder(
+            "PUT /apis/rbac.authorization.k8s.io/v1/clusterroles/enricher-observability-cluster-role",
+            "PUT /apis/rbac.authorization.k8s.io/v1/clusterrolebindings/enricher-observability-collector");
+    var role = client.rbac().clusterRoles().withName("enricher-observability-cluster-role").get();
+    assertThat(role.getMetadata().getUid()).isEqualTo(roleBefore.getMetadata().getUid());
+    assertThat(role.getRules()).isEqualTo(roleBefore.getRules());
+    assertThat(role.getMetadata().getAnnotations())
+        .containsEntry(OwnerAnnotations.NAME, "enricher")
+        .containsEntry(OwnerAnnotations.NAMESPACE, NS);
+    var binding =
+        client.rbac().clusterRoleBindings().withName("enricher-observability-collector").get();
+    assertThat(binding.getMetadata().getUid()).isEqualTo(bindingBefore.getMetadata().getUid());
+    assertThat(binding.getSubjects()).isEqualTo(bindingBefore.getSubjects());
+    assertThat(binding.getRoleRef()).isEqualTo(bindingBefore.getRoleRef());
+    assertThat(get("enricher").getMetadata().getFinalizers())
+        .containsExactly("opentelemetrycollector.opentelemetry.io/finalizer");
+    assertThat(get("enricher").getMetadata().getUid()).isEqualTo(cr.getMetadata().getUid());
+    assertThat(
+            client
+                .apps()
+                .deployments()
+                .inNamespace(NS)
+                .withName("enricher-collector")
+                .get()
+                .getMetadata()
+                .getResourceVersion())
+        .isEqualTo(rv);
   }
 
   @Test
