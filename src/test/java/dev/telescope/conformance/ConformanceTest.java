@@ -194,6 +194,7 @@ class ConformanceTest {
     for (String suite : NEXT_SUITES) {
       cases.addAll(ChainsawCase.discover(NEXT, NEXT.resolve(suite)));
     }
+    cases.addAll(upgradeSuite());
     List<ChainsawCase> everyCase = List.copyOf(cases);
     // -Dtelescope.conformance.cases=<regex>: only the cases whose id it finds (a quick local run).
     String only = System.getProperty("telescope.conformance.cases");
@@ -237,6 +238,11 @@ class ConformanceTest {
       out.addAll(ChainsawCase.discover(NEXT, NEXT.resolve(dir)));
     }
     return out;
+  }
+
+  /** Switch-over: collectors stored by an older operator, upgraded in place. */
+  static List<ChainsawCase> upgradeSuite() {
+    return ChainsawCase.discover(NEXT, NEXT.resolve("tests/e2e-upgrade"));
   }
 
   private static void listed(List<ChainsawCase> cases) {

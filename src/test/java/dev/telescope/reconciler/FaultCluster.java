@@ -38,6 +38,16 @@ final class FaultCluster implements AutoCloseable {
         .namespaces()
         .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
         .create();
+    // The leader lease lives in the operator's namespace, which an install always creates.
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder()
+                .withNewMetadata()
+                .withName("telescope-system")
+                .endMetadata()
+                .build())
+        .create();
   }
 
   static OperatorConfig config(String... flags) {

@@ -157,6 +157,21 @@ class ReadinessTest {
   }
 
   @Test
+  void aRunningOperatorThatLosesTheApiServerIsNotReadyAndSaysWhy() {
+    MockCluster.installCrd(client);
+    namespace(NS);
+    runtime = start(List.of("--leader-election=false"), Capabilities.NONE);
+    await("ready", WAIT, () -> runtime.readinessProblem().isEmpty());
+
+    server.shutdown();
+
+    await("not ready", WAIT, () -> runtime.readinessProblem().isPresent());
+    assertThat(runtime.readinessProblem().get())
+        .startsWith("some informers are not healthy")
+        .doesNotContain("\n");
+  }
+
+  @Test
   void aForbiddenOptionalApiCountsAsAbsentAndDoesNotBlockReadiness() {
     ObjectMapper json = new ObjectMapper();
     server
