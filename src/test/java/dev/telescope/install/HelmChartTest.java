@@ -184,10 +184,24 @@ class HelmChartTest {
     ObjectNode crd = find(template(NAMESPACE, Map.of()), "CustomResourceDefinition", CRD_NAME);
     assertThat(crd.path("metadata").path("annotations").path("helm.sh/resource-policy").asText())
         .isEqualTo("keep");
-    assertThat(Files.readString(CHART.resolve("files").resolve(InstallFiles.CRD_FILE)))
-        .as("the chart's CRD copy is crd/'s")
-        .isEqualTo(
-            Files.readString(InstallFiles.root().resolve("crd").resolve(InstallFiles.CRD_FILE)));
+    for (String file :
+        List.of(
+            InstallFiles.CRD_FILE,
+            "targetallocators.opentelemetry.io.yaml",
+            "instrumentations.opentelemetry.io.yaml")) {
+      assertThat(Files.readString(CHART.resolve("files").resolve(file)))
+          .as("the chart's copy of crd/" + file)
+          .isEqualTo(Files.readString(InstallFiles.root().resolve("crd").resolve(file)));
+      String name = file.substring(0, file.length() - ".yaml".length());
+      assertThat(
+              find(template(NAMESPACE, Map.of()), "CustomResourceDefinition", name)
+                  .path("metadata")
+                  .path("annotations")
+                  .path("helm.sh/resource-policy")
+                  .asText())
+          .as(name + " is kept on uninstall")
+          .isEqualTo("keep");
+    }
     for (String[] copy :
         List.of(
             new String[] {"rbac-operator.yaml", "base/rbac-operator.yaml"},
