@@ -225,6 +225,17 @@ public final class Cli {
           .addAdmissionRoute(CollectorAdmission.MUTATE_PATH, collectors::mutate, false)
           .addAdmissionRoute(CollectorAdmission.VALIDATE_PATH, collectors::validate, false)
           .addConversionRoute(CollectorAdmission.CONVERT_PATH, collectors::convert);
+      var instrumentations =
+          new dev.telescope.webhook.InstrumentationAdmission(cfg.instrumentation());
+      server
+          .addAdmissionRoute(
+              dev.telescope.webhook.InstrumentationAdmission.MUTATE_PATH,
+              instrumentations::mutate,
+              false)
+          .addAdmissionRoute(
+              dev.telescope.webhook.InstrumentationAdmission.VALIDATE_PATH,
+              instrumentations::validate,
+              false);
       try {
         server.start();
       } catch (IOException e) {

@@ -377,7 +377,10 @@ class DeployManifestsTest {
           "mopentelemetrycollectorbeta.telescope.dev",
               "/mutate-opentelemetry-io-v1beta1-opentelemetrycollector",
           "vopentelemetrycollectorcreateupdatebeta.telescope.dev",
-              "/validate-opentelemetry-io-v1beta1-opentelemetrycollector");
+              "/validate-opentelemetry-io-v1beta1-opentelemetrycollector",
+          "minstrumentation.telescope.dev", "/mutate-opentelemetry-io-v1alpha1-instrumentation",
+          "vinstrumentationcreateupdate.telescope.dev",
+              "/validate-opentelemetry-io-v1alpha1-instrumentation");
 
   @Test
   void webhookConfigurationsCallTheWebhookServiceOnTheAgreedPaths() {
@@ -415,9 +418,12 @@ class DeployManifestsTest {
                       assertThat(wh.path("rules").size()).isEqualTo(1);
                       assertThat(Rbac.texts(rule.path("apiGroups")))
                           .containsExactly("opentelemetry.io");
-                      assertThat(Rbac.texts(rule.path("apiVersions"))).containsExactly("v1beta1");
+                      boolean instrumentation = name.contains("instrumentation");
+                      assertThat(Rbac.texts(rule.path("apiVersions")))
+                          .containsExactly(instrumentation ? "v1alpha1" : "v1beta1");
                       assertThat(Rbac.texts(rule.path("resources")))
-                          .containsExactly("opentelemetrycollectors");
+                          .containsExactly(
+                              instrumentation ? "instrumentations" : "opentelemetrycollectors");
                       assertThat(Rbac.texts(rule.path("operations")))
                           .containsExactlyInAnyOrder("CREATE", "UPDATE");
                       // v1alpha1 requests reach the v1beta1 handlers through conversion.
