@@ -61,12 +61,28 @@ final class WebServerAgent {
     Languages.WebServer block =
         (Languages.WebServer) (language == Language.NGINX ? spec.nginx : spec.apacheHttpd);
     Server server = server(language, block);
+    // The clone runs as the app container did (its image, env, mounts, security context).
+    Container original = new ContainerBuilder(app).build();
     String agentVolume = "otel-" + server.kind() + "-agent";
     String confVolume = "otel-" + server.kind() + "-conf-dir";
     if (language == Language.NGINX) {
-      Env.appendIfNotSet(app, LD_LIBRARY_PATH, AGENT_DIR + "/sdk_lib/lib");
+      // The agent's libraries join a library path the container already sets.
+      int i = app.getEnv() == null ? -1 : Env.indexOf(app.getEnv(), LD_LIBRARY_PATH);
+      EnvVar own = i < 0 ? null : app.getEnv().get(i);
+      if (own != null && own.getValueFrom() == null && own.getValue() != null) {
+        own.setValue(own.getValue() + ":" + AGENT_DIR + "/sdk_lib/lib");
+      } else {
+        Env.appendIfNotSet(app, LD_LIBRARY_PATH, AGENT_DIR + "/sdk_lib/lib");
+      }
     }
     Env.appendIfNotSet(app, block == null ? null : block.env);
+    // Mounts inside the configuration directory would hide the instrumented clone: the clone
+    // init container reads them instead.
+    if (app.getVolumeMounts() != null) {
+      String dir = server.confDir().endsWith("/") ? server.confDir() : server.confDir() + "/";
+      app.getVolumeMounts()
+          .removeIf(m -> m.getMountPath() != null && m.getMountPath().startsWith(dir));
+    }
     PodParts.mount(app, agentVolume, AGENT_DIR);
     PodParts.mount(app, confVolume, server.confDir());
     if (PodParts.hasInitContainer(pod, CLONE)) {
@@ -75,12 +91,15 @@ final class WebServerAgent {
     PodParts.addVolume(pod, PodParts.agentVolume(block, agentVolume));
     PodParts.addVolume(pod, PodParts.agentVolume(block, confVolume));
     Container clone =
-        new ContainerBuilder()
+        new ContainerBuilder(original)
             .withName(CLONE)
-            .withImage(app.getImage())
-            .withCommand("/bin/sh", "-c")
-            .withArgs("cp -r " + server.confDir() + "/. " + SOURCE_DIR)
-            .withImagePullPolicy(spec.imagePullPolicy)
+            .withCommand("cp", "-r", server.confDir() + "/.", SOURCE_DIR)
+            .withArgs((List<String>) null)
+            .withPorts((List<io.fabric8.kubernetes.api.model.ContainerPort>) null)
+            .withLivenessProbe(null)
+            .withReadinessProbe(null)
+            .withStartupProbe(null)
+            .withLifecycle(null)
             .build();
     PodParts.mount(clone, confVolume, SOURCE_DIR);
     PodParts.initContainers(pod).add(clone);

@@ -211,6 +211,14 @@ public final class OperatorRuntime implements AutoCloseable {
         });
     operator.start();
     LOG.info("reconciler started for {}", OpenTelemetryCollector.class.getSimpleName());
+    Thread upgrade =
+        new Thread(
+            () ->
+                InstrumentationUpgrader.run(
+                    client, cfg.instrumentation(), cfg.watchNamespaces(), events),
+            "telescope-instrumentation-upgrade");
+    upgrade.setDaemon(true);
+    upgrade.start();
     return new OperatorRuntime(
         operator, applier, reconciler, client, cfg, id, closing, leading, watchdog);
   }

@@ -727,6 +727,7 @@ class DeployManifestsTest {
     s.addAll(
         Rbac.rule(
             "opentelemetry.io", List.of("opentelemetrycollectors/finalizers"), List.of("update")));
+    s.addAll(Rbac.rule("opentelemetry.io", List.of("instrumentations"), List.of("list", "update")));
     s.addAll(Rbac.rule("", List.of("configmaps", "services", "serviceaccounts"), OWNED));
     s.addAll(Rbac.rule("apps", List.of("deployments", "daemonsets", "statefulsets"), OWNED));
     s.addAll(Rbac.rule("policy", List.of("poddisruptionbudgets"), OWNED));
@@ -807,6 +808,7 @@ class DeployManifestsTest {
     s.addAll(Rbac.rule("apps", List.of("replicasets"), List.of("get")));
     s.addAll(Rbac.rule("opentelemetry.io", List.of("instrumentations"), List.of("list", "watch")));
     s.addAll(Rbac.rule("batch", List.of("jobs"), List.of("get")));
+    s.addAll(Rbac.rule("", List.of("secrets", "configmaps"), List.of("get")));
     s.addAll(Rbac.rule("", List.of("events"), List.of("create")));
     return s;
   }
