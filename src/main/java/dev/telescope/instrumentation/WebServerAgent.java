@@ -61,8 +61,6 @@ final class WebServerAgent {
     Languages.WebServer block =
         (Languages.WebServer) (language == Language.NGINX ? spec.nginx : spec.apacheHttpd);
     Server server = server(language, block);
-    // The clone runs as the app container did (its image, env, mounts, security context).
-    Container original = new ContainerBuilder(app).build();
     String agentVolume = "otel-" + server.kind() + "-agent";
     String confVolume = "otel-" + server.kind() + "-conf-dir";
     if (language == Language.NGINX) {
@@ -76,6 +74,8 @@ final class WebServerAgent {
       }
     }
     Env.appendIfNotSet(app, block == null ? null : block.env);
+    // The clone reads the configuration as the app would: its image, env, mounts and user.
+    Container original = new ContainerBuilder(app).build();
     // Mounts inside the configuration directory would hide the instrumented clone: the clone
     // init container reads them instead.
     if (app.getVolumeMounts() != null) {
@@ -91,15 +91,16 @@ final class WebServerAgent {
     PodParts.addVolume(pod, PodParts.agentVolume(block, agentVolume));
     PodParts.addVolume(pod, PodParts.agentVolume(block, confVolume));
     Container clone =
-        new ContainerBuilder(original)
+        new ContainerBuilder()
             .withName(CLONE)
+            .withImage(original.getImage())
             .withCommand("cp", "-r", server.confDir() + "/.", SOURCE_DIR)
-            .withArgs((List<String>) null)
-            .withPorts((List<io.fabric8.kubernetes.api.model.ContainerPort>) null)
-            .withLivenessProbe(null)
-            .withReadinessProbe(null)
-            .withStartupProbe(null)
-            .withLifecycle(null)
+            .withEnv(original.getEnv())
+            .withEnvFrom(original.getEnvFrom())
+            .withVolumeMounts(original.getVolumeMounts())
+            .withResources(block == null ? null : block.resources())
+            .withSecurityContext(original.getSecurityContext())
+            .withImagePullPolicy(original.getImagePullPolicy())
             .build();
     PodParts.mount(clone, confVolume, SOURCE_DIR);
     PodParts.initContainers(pod).add(clone);
