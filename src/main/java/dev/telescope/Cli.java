@@ -13,6 +13,7 @@ import dev.telescope.tls.CertificateSource;
 import dev.telescope.tls.SelfManagedCertificates;
 import dev.telescope.webhook.CollectorAdmission;
 import dev.telescope.webhook.InformerCollectorLookup;
+import dev.telescope.webhook.InstrumentationAdmission;
 import dev.telescope.webhook.KubernetesSidecarEvents;
 import dev.telescope.webhook.PodAdmission;
 import dev.telescope.webhook.SidecarInjector;
@@ -253,9 +254,25 @@ public final class Cli {
           .addConversionRoute(
               CollectorAdmission.CONVERT_PATH,
               metrics.timed(CollectorAdmission.CONVERT_PATH, collectors::convert));
+      var instrumentations =
+          new dev.telescope.webhook.InstrumentationAdmission(cfg.instrumentation());
+      server
+          .addAdmissionRoute(
+              InstrumentationAdmission.MUTATE_PATH,
+              metrics.timed(InstrumentationAdmission.MUTATE_PATH, instrumentations::mutate),
+              false)
+          .addAdmissionRoute(
+              InstrumentationAdmission.VALIDATE_PATH,
+              metrics.timed(InstrumentationAdmission.VALIDATE_PATH, instrumentations::validate),
+              false);
       metrics.bindWebhookServer(
           server,
-          List.of(POD_PATH, CollectorAdmission.MUTATE_PATH, CollectorAdmission.VALIDATE_PATH),
+          List.of(
+              POD_PATH,
+              CollectorAdmission.MUTATE_PATH,
+              CollectorAdmission.VALIDATE_PATH,
+              InstrumentationAdmission.MUTATE_PATH,
+              InstrumentationAdmission.VALIDATE_PATH),
           List.of(CollectorAdmission.CONVERT_PATH));
       try {
         server.start();

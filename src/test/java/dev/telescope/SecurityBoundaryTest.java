@@ -426,7 +426,11 @@ class SecurityBoundaryTest {
           Map.entry(
               "batch/jobs:get",
               "the webhook's owner lookup for an auto-instrumented pod owned by a Job (CronJob"
-                  + " attributes, tested in PodInstrumentationTest); this scenario has no such pod"));
+                  + " attributes, tested in PodInstrumentationTest); this scenario has no such pod"),
+          Map.entry(
+              "opentelemetry.io/instrumentations:update",
+              "the start-up upgrade writes back an Instrumentation whose recorded default image"
+                  + " moved (InstrumentationLifecycleTest); this scenario has no Instrumentation"));
 
   @Test
   void theOperatorAndWebhookUseExactlyTheRbacTheInstallGrantsAndLogNoSecrets() throws Exception {
@@ -687,6 +691,14 @@ class SecurityBoundaryTest {
                       .build()));
       assertThat(pods.handle(admission(owned)).getPatch()).isNotNull();
       assertThat(pods.handle(admission(pod("team-a", "missing"))).getWarnings()).isNotEmpty();
+      // Auto-instrumentation's exporter TLS checks: one GET by name each, answered in time.
+      InformerCollectorLookup checks = lookup;
+      await(
+          "TLS Secret and ConfigMap existence checks",
+          Duration.ofSeconds(30),
+          () ->
+              checks.exists("Secret", "team-a", "client-certs").equals(Optional.of(false))
+                  && checks.exists("ConfigMap", "team-a", "ca-bundle").equals(Optional.of(false)));
       await(
           "not-injected event",
           Duration.ofSeconds(30),

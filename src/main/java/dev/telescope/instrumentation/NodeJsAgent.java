@@ -35,6 +35,8 @@ final class NodeJsAgent extends CopyAgent {
       String value = c.getEnv().get(i).getValue() == null ? "" : c.getEnv().get(i).getValue();
       Env.set(c, NODE_OPTIONS, value + REQUIRE);
     }
+    // The Node.js agent exports no metrics unless told: upstream turns OTLP on.
+    Env.appendIfNotSet(c, "OTEL_METRICS_EXPORTER", "otlp");
   }
 
   @Override

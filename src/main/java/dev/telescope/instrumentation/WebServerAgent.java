@@ -64,9 +64,25 @@ final class WebServerAgent {
     String agentVolume = "otel-" + server.kind() + "-agent";
     String confVolume = "otel-" + server.kind() + "-conf-dir";
     if (language == Language.NGINX) {
-      Env.appendIfNotSet(app, LD_LIBRARY_PATH, AGENT_DIR + "/sdk_lib/lib");
+      // The agent's libraries join a library path the container already sets.
+      int i = app.getEnv() == null ? -1 : Env.indexOf(app.getEnv(), LD_LIBRARY_PATH);
+      EnvVar own = i < 0 ? null : app.getEnv().get(i);
+      if (own != null && own.getValueFrom() == null && own.getValue() != null) {
+        own.setValue(own.getValue() + ":" + AGENT_DIR + "/sdk_lib/lib");
+      } else {
+        Env.appendIfNotSet(app, LD_LIBRARY_PATH, AGENT_DIR + "/sdk_lib/lib");
+      }
     }
     Env.appendIfNotSet(app, block == null ? null : block.env);
+    // The clone reads the configuration as the app would: its image, env, mounts and user.
+    Container original = new ContainerBuilder(app).build();
+    // Mounts inside the configuration directory would hide the instrumented clone: the clone
+    // init container reads them instead.
+    if (app.getVolumeMounts() != null) {
+      String dir = server.confDir().endsWith("/") ? server.confDir() : server.confDir() + "/";
+      app.getVolumeMounts()
+          .removeIf(m -> m.getMountPath() != null && m.getMountPath().startsWith(dir));
+    }
     PodParts.mount(app, agentVolume, AGENT_DIR);
     PodParts.mount(app, confVolume, server.confDir());
     if (PodParts.hasInitContainer(pod, CLONE)) {
@@ -77,10 +93,14 @@ final class WebServerAgent {
     Container clone =
         new ContainerBuilder()
             .withName(CLONE)
-            .withImage(app.getImage())
-            .withCommand("/bin/sh", "-c")
-            .withArgs("cp -r " + server.confDir() + "/. " + SOURCE_DIR)
-            .withImagePullPolicy(spec.imagePullPolicy)
+            .withImage(original.getImage())
+            .withCommand("cp", "-r", server.confDir() + "/.", SOURCE_DIR)
+            .withEnv(original.getEnv())
+            .withEnvFrom(original.getEnvFrom())
+            .withVolumeMounts(original.getVolumeMounts())
+            .withResources(block == null ? null : block.resources())
+            .withSecurityContext(original.getSecurityContext())
+            .withImagePullPolicy(original.getImagePullPolicy())
             .build();
     PodParts.mount(clone, confVolume, SOURCE_DIR);
     PodParts.initContainers(pod).add(clone);

@@ -242,6 +242,15 @@ public final class OperatorRuntime implements AutoCloseable {
             }
           });
     }
+    // Instrumentations still on an older default agent image move to the new default, once.
+    Thread upgrade =
+        new Thread(
+            () ->
+                InstrumentationUpgrader.run(
+                    client, cfg.instrumentation(), cfg.watchNamespaces(), events),
+            "telescope-instrumentation-upgrade");
+    upgrade.setDaemon(true);
+    upgrade.start();
     OperatorRuntime runtime =
         new OperatorRuntime(
             operator, applier, reconciler, client, cfg, id, closing, leading, watchdog);

@@ -138,7 +138,13 @@ final class CaseRunner {
         try {
           switch (op.type()) {
             case "apply", "create", "update", "patch" -> {
-              List<String> f = write(op, local, checks);
+              // An operation's own bindings (chainsaw evaluates them over the step's).
+              Map<String, JsonNode> opLocal = local;
+              if (op.body().has("bindings")) {
+                opLocal = new LinkedHashMap<>(local);
+                bind(opLocal, ChainsawCase.bindings(op.body().path("bindings")));
+              }
+              List<String> f = write(op, opLocal, checks);
               if (op.isCheck() && checks) {
                 evaluated++;
               }
@@ -264,7 +270,14 @@ final class CaseRunner {
     JsonNode t = template(ref, scope(local));
     String kind = t.path("kind").asText();
     String ns = t.hasNonNull("namespace") ? t.get("namespace").asText() : namespace;
-    cluster.delete(t.path("apiVersion").asText(), kind, ns, t.path("name").asText());
+    try {
+      cluster.delete(t.path("apiVersion").asText(), kind, ns, t.path("name").asText());
+    } catch (Cluster.Rejected e) {
+      // chainsaw's delete succeeds when the object is already gone.
+      if (e.getMessage() == null || !e.getMessage().contains("not found")) {
+        throw e;
+      }
+    }
   }
 
   private List<String> check(ChainsawCase.Op op, Map<String, JsonNode> local, List<String> notes) {

@@ -155,7 +155,7 @@ record ChainsawCase(
   private static final Set<String> DESCRIPTIVE =
       Set.of("description", "timeout", "bindings", "outputs", "continueOnError");
 
-  private static List<Binding> bindings(JsonNode list) {
+  static List<Binding> bindings(JsonNode list) {
     List<Binding> out = new ArrayList<>();
     for (JsonNode b : list) {
       out.add(

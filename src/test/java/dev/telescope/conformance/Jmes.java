@@ -440,6 +440,14 @@ final class Jmes {
         arg(a, 0, name).elements().forEachRemaining(out::add);
         return out;
       }
+      case "concat" -> {
+        // chainsaw's extension: the strings one after the other.
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < a.size(); i++) {
+          out.append(arg(a, i, name).asText());
+        }
+        return F.textNode(out.toString());
+      }
       case "join" -> {
         List<String> parts = new ArrayList<>();
         for (JsonNode e : arg(a, 1, name)) {

@@ -369,7 +369,10 @@ class DeployManifestsTest {
           "mopentelemetrycollectorbeta.telescope.dev",
               "/mutate-opentelemetry-io-v1beta1-opentelemetrycollector",
           "vopentelemetrycollectorcreateupdatebeta.telescope.dev",
-              "/validate-opentelemetry-io-v1beta1-opentelemetrycollector");
+              "/validate-opentelemetry-io-v1beta1-opentelemetrycollector",
+          "minstrumentation.telescope.dev", "/mutate-opentelemetry-io-v1alpha1-instrumentation",
+          "vinstrumentationcreateupdate.telescope.dev",
+              "/validate-opentelemetry-io-v1alpha1-instrumentation");
 
   @Test
   void webhookConfigurationsCallTheWebhookServiceOnTheAgreedPaths() {
@@ -407,9 +410,12 @@ class DeployManifestsTest {
                       assertThat(wh.path("rules").size()).isEqualTo(1);
                       assertThat(Rbac.texts(rule.path("apiGroups")))
                           .containsExactly("opentelemetry.io");
-                      assertThat(Rbac.texts(rule.path("apiVersions"))).containsExactly("v1beta1");
+                      boolean instrumentation = name.contains("instrumentation");
+                      assertThat(Rbac.texts(rule.path("apiVersions")))
+                          .containsExactly(instrumentation ? "v1alpha1" : "v1beta1");
                       assertThat(Rbac.texts(rule.path("resources")))
-                          .containsExactly("opentelemetrycollectors");
+                          .containsExactly(
+                              instrumentation ? "instrumentations" : "opentelemetrycollectors");
                       assertThat(Rbac.texts(rule.path("operations")))
                           .containsExactlyInAnyOrder("CREATE", "UPDATE");
                       // v1alpha1 requests reach the v1beta1 handlers through conversion.
@@ -733,6 +739,7 @@ class DeployManifestsTest {
             List.of("get", "update", "patch")));
     s.addAll(
         Rbac.rule("opentelemetry.io", List.of("targetallocators/finalizers"), List.of("update")));
+    s.addAll(Rbac.rule("opentelemetry.io", List.of("instrumentations"), List.of("list", "update")));
     s.addAll(Rbac.rule("", List.of("configmaps", "services", "serviceaccounts"), OWNED));
     s.addAll(Rbac.rule("apps", List.of("deployments", "daemonsets", "statefulsets"), OWNED));
     s.addAll(Rbac.rule("policy", List.of("poddisruptionbudgets"), OWNED));
@@ -822,6 +829,7 @@ class DeployManifestsTest {
     s.addAll(Rbac.rule("apps", List.of("replicasets"), List.of("get")));
     s.addAll(Rbac.rule("opentelemetry.io", List.of("instrumentations"), List.of("list", "watch")));
     s.addAll(Rbac.rule("batch", List.of("jobs"), List.of("get")));
+    s.addAll(Rbac.rule("", List.of("secrets", "configmaps"), List.of("get")));
     s.addAll(Rbac.rule("", List.of("events"), List.of("create")));
     return s;
   }

@@ -200,6 +200,57 @@ class LanguageMutationsTest {
   }
 
   @Test
+  void nginxExtendsTheLibraryPathAndMovesConfigMountsToTheClone() {
+    PodInstrumenter.Result r =
+        run(
+            "instrumentation.opentelemetry.io/inject-nginx: \"true\"",
+            """
+            - name: app
+              image: nginx:1.27
+              env: [{name: LD_LIBRARY_PATH, value: /opt}]
+              ports: [{containerPort: 80}]
+              readinessProbe: {httpGet: {path: /, port: 80}}
+              volumeMounts:
+              - {name: nginx-conf, mountPath: /etc/nginx/nginx.conf, subPath: nginx.conf}
+            """,
+            BASIC);
+    Container app = container(r.pod(), "app");
+    assertThat(env(app, "LD_LIBRARY_PATH"))
+        .isEqualTo("/opt:/opt/opentelemetry-webserver/agent/sdk_lib/lib");
+    assertThat(mounts(app))
+        .containsExactly(
+            "otel-nginx-agent:/opt/opentelemetry-webserver/agent",
+            "otel-nginx-conf-dir:/etc/nginx");
+    Container clone = r.pod().getSpec().getInitContainers().get(0);
+    assertThat(clone.getCommand())
+        .containsExactly("cp", "-r", "/etc/nginx/.", "/opt/opentelemetry-webserver/source-conf");
+    assertThat(mounts(clone))
+        .containsExactly(
+            "nginx-conf:/etc/nginx/nginx.conf",
+            "otel-nginx-conf-dir:/opt/opentelemetry-webserver/source-conf");
+    assertThat(clone.getReadinessProbe()).isNull();
+    assertThat(clone.getPorts()).isNullOrEmpty();
+  }
+
+  @Test
+  void nodejsTurnsOnOtlpMetricsUnlessSet() {
+    assertThat(
+            env(
+                container(
+                    run("instrumentation.opentelemetry.io/inject-nodejs: \"true\"", ONE, BASIC)
+                        .pod(),
+                    "app"),
+                "OTEL_METRICS_EXPORTER"))
+        .isEqualTo("otlp");
+    PodInstrumenter.Result own =
+        run(
+            "instrumentation.opentelemetry.io/inject-nodejs: \"true\"",
+            "- name: app\n  image: n:1\n  env: [{name: OTEL_METRICS_EXPORTER, value: none}]\n",
+            BASIC);
+    assertThat(env(container(own.pod(), "app"), "OTEL_METRICS_EXPORTER")).isEqualTo("none");
+  }
+
+  @Test
   void sdkAddsOnlyTheCommonEnvironment() {
     PodInstrumenter.Result r =
         run("instrumentation.opentelemetry.io/inject-sdk: \"true\"", ONE, BASIC);

@@ -147,12 +147,4 @@ class PodInstrumenterTest {
     PodInstrumenter.Result again = PodInstrumenter.instrument(r.pod(), CTX, ALL, source(inst));
     assertThat(again.changed()).isFalse();
   }
-
-  @Test
-  void printForDebug() {
-    Instrumentation inst = inst("apps", "java", "exporter:\n  endpoint: http://c:4318\n");
-    System.out.println(
-        Serialization.asYaml(
-            PodInstrumenter.instrument(pod(JAVA_POD), CTX, ALL, source(inst)).pod()));
-  }
 }

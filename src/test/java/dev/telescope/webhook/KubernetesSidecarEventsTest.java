@@ -47,6 +47,23 @@ class KubernetesSidecarEventsTest {
   }
 
   @Test
+  void instrumentationProblemsHaveTheirOwnReason() {
+    try (KubernetesSidecarEvents sink =
+        new KubernetesSidecarEvents(client, 16, Duration.ofMinutes(5))) {
+      sink.notInstrumented(
+          replica(), "apps", "OpenTelemetry auto-instrumentation not injected: java: nope");
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> events("apps").size() == 1);
+      Event e = events("apps").get(0);
+      assertThat(e.getReason()).isEqualTo("InstrumentationNotInjected");
+      assertThat(e.getType()).isEqualTo("Warning");
+      assertThat(e.getInvolvedObject().getKind()).isEqualTo("ReplicaSet");
+      assertThat(e.getMessage()).endsWith("java: nope");
+    }
+  }
+
+  @Test
   void writesOneWarningEventPerReasonAndObject() throws Exception {
     try (KubernetesSidecarEvents sink =
         new KubernetesSidecarEvents(client, 16, Duration.ofMinutes(5))) {

@@ -178,6 +178,44 @@ class PodInstrumentationTest {
   }
 
   @Test
+  void countersByLanguageAndOutcome() {
+    CollectorLookup lookup = lookup(inst("only"));
+    PodInstrumentation step = new PodInstrumentation(CFG.instrumentation());
+    ObjectNode pod =
+        (ObjectNode)
+            JsonPatches.tree(
+                Serialization.unmarshal(
+                    POD.formatted(
+                        "\"instrumentation.opentelemetry.io/inject-java\": \"true\","
+                            + " \"instrumentation.opentelemetry.io/inject-go\": \"true\","
+                            + " \"instrumentation.opentelemetry.io/go-container-names\": \"web\","
+                            + " \"instrumentation.opentelemetry.io/java-container-names\": \"web\""),
+                    Map.class));
+    PodInstrumentation.Outcome first = step.apply(pod, NS, null, lookup);
+    // Go is off by default: that language alone is left out, with a problem.
+    assertThat(first.injected()).extracting(l -> l.id()).containsExactly("java");
+    assertThat(first.problems())
+        .containsExactly("support for go auto instrumentation is not enabled");
+    assertThat(step.counters())
+        .containsEntry("go.not_injected", 1L)
+        .containsEntry("java.injected", 1L)
+        .containsEntry("any.failed", 0L)
+        .hasSize(8 * 3 + 1);
+    // One language alone: injected, and a second admission of the result is skipped.
+    ObjectNode javaOnly =
+        (ObjectNode)
+            JsonPatches.tree(
+                Serialization.unmarshal(
+                    POD.formatted("\"instrumentation.opentelemetry.io/inject-java\": \"true\""),
+                    Map.class));
+    PodInstrumentation.Outcome done = step.apply(javaOnly, NS, null, lookup);
+    step.apply(done.tree(), NS, null, lookup);
+    assertThat(step.counters())
+        .containsEntry("java.injected", 2L)
+        .containsEntry("java.skipped", 1L);
+  }
+
+  @Test
   void treeMergeKeepsWhatTheModelDrops() {
     ObjectNode original = (ObjectNode) JsonPatches.tree(Map.of("a", List.of(), "b", 1));
     JsonNode roundTrip = JsonPatches.tree(Map.of("b", 1));
