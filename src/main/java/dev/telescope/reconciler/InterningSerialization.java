@@ -84,6 +84,19 @@ public final class InterningSerialization {
     private static final long serialVersionUID = 1L;
 
     @Override
+    public JsonDeserializer<?> modifyMapDeserializer(
+        DeserializationConfig config,
+        com.fasterxml.jackson.databind.type.MapType type,
+        BeanDescription beanDesc,
+        JsonDeserializer<?> deserializer) {
+      if (type.getKeyType().getRawClass() == String.class
+          && type.getContentType().getRawClass() == String.class) {
+        return new SharedStringMaps(deserializer);
+      }
+      return deserializer;
+    }
+
+    @Override
     public JsonDeserializer<?> modifyDeserializer(
         DeserializationConfig config, BeanDescription beanDesc, JsonDeserializer<?> deserializer) {
       Class<?> type = beanDesc.getBeanClass();
@@ -103,6 +116,54 @@ public final class InterningSerialization {
             set.asType(MethodType.methodType(void.class, Object.class, Map.class)));
       } catch (ReflectiveOperationException | RuntimeException e) {
         return deserializer;
+      }
+    }
+  }
+
+  /**
+   * String-to-string maps (labels, annotations, selectors, ConfigMap data) decode to one shared,
+   * unmodifiable instance per distinct content: every object of a collector carries the same labels
+   * two or three times (metadata, selector, pod template), and a thousand collectors' caches hold
+   * tens of thousands of copies otherwise. Unmodifiable, so a caller that tried to change a decoded
+   * object's map in place fails loudly instead of changing every object sharing it.
+   */
+  static final class SharedStringMaps extends DelegatingDeserializer {
+    private static final long serialVersionUID = 1L;
+    private static final int MAX_SHARED_SIZE = 32;
+    private static final Map<Map<String, String>, java.lang.ref.WeakReference<Map<String, String>>>
+        CANONICAL = new java.util.WeakHashMap<>();
+
+    SharedStringMaps(JsonDeserializer<?> delegate) {
+      super(delegate);
+    }
+
+    @Override
+    protected JsonDeserializer<?> newDelegatingInstance(JsonDeserializer<?> newDelegatee) {
+      return new SharedStringMaps(newDelegatee);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Object deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      Object o = super.deserialize(p, ctxt);
+      if (o instanceof Map<?, ?> m && m.size() <= MAX_SHARED_SIZE) {
+        return shared((Map<String, String>) m);
+      }
+      return o;
+    }
+
+    static Map<String, String> shared(Map<String, String> m) {
+      if (m.isEmpty()) {
+        return Collections.emptyMap();
+      }
+      synchronized (CANONICAL) {
+        java.lang.ref.WeakReference<Map<String, String>> ref = CANONICAL.get(m);
+        Map<String, String> canonical = ref == null ? null : ref.get();
+        if (canonical == null) {
+          canonical = Collections.unmodifiableMap(m);
+          CANONICAL.put(canonical, new java.lang.ref.WeakReference<>(canonical));
+        }
+        return canonical;
       }
     }
   }
