@@ -71,6 +71,8 @@ class InterningSerializationTest {
         new KubernetesSerialization()
             .unmarshal(json, io.fabric8.kubernetes.api.model.apps.Deployment.class);
     plain.getMetadata().setManagedFields(new java.util.ArrayList<>());
+    // Workload conditions are not decoded either (CompactModelsTest).
+    plain.getStatus().setConditions(new java.util.ArrayList<>());
     assertThat(d).isEqualTo(plain);
     var copy = new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder(d).build();
     copy.getMetadata().getAdditionalProperties().put("x", 1);
