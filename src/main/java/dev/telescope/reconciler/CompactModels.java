@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.DeserializationConfig;
 import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -65,16 +66,31 @@ final class CompactModels extends BeanDeserializerModifier {
   public BeanDeserializerBuilder updateBuilder(
       DeserializationConfig config, BeanDescription beanDesc, BeanDeserializerBuilder builder) {
     List<SettableBeanProperty> trees = new ArrayList<>();
+    List<SettableBeanProperty> strings = new ArrayList<>();
+    // ObjectMeta's finalizers: JOSDK adds its finalizer to a copy it decodes with this mapper.
+    boolean meta = beanDesc.getBeanClass() == ObjectMeta.class;
     builder
         .getProperties()
         .forEachRemaining(
             p -> {
-              if (p.getType().getRawClass() == JsonNode.class && !p.hasValueDeserializer()) {
+              JavaType t = p.getType();
+              if (p.hasValueDeserializer()) {
+                return;
+              }
+              if (t.getRawClass() == JsonNode.class) {
                 trees.add(p);
+              } else if (!meta
+                  && t.getRawClass() == List.class
+                  && t.getContentType() != null
+                  && t.getContentType().getRawClass() == String.class) {
+                strings.add(p);
               }
             });
     for (SettableBeanProperty p : trees) {
       builder.addOrReplaceProperty(p.withValueDeserializer(new SharedTree()), true);
+    }
+    for (SettableBeanProperty p : strings) {
+      builder.addOrReplaceProperty(p.withValueDeserializer(new SharedStrings(p.getType())), true);
     }
     return builder;
   }
@@ -87,7 +103,13 @@ final class CompactModels extends BeanDeserializerModifier {
       return deserializer;
     }
     boolean whole = HasMetadata.class.isAssignableFrom(type);
-    boolean unique = whole || type == ObjectMeta.class || type == OwnerReference.class;
+    // Metadata, owner references and specs (which hold names, selectors, cluster IPs) differ
+    // from object to object: looking them up would only cost a table entry each.
+    boolean unique =
+        whole
+            || type == ObjectMeta.class
+            || type == OwnerReference.class
+            || type.getSimpleName().endsWith("Spec");
     List<Emptied> empties = new ArrayList<>();
     try {
       MethodHandles.Lookup lookup = MethodHandles.publicLookup();
@@ -218,6 +240,32 @@ final class CompactModels extends BeanDeserializerModifier {
     @Override
     public JsonNode getNullValue(DeserializationContext ctxt) throws JsonMappingException {
       return TREE.getNullValue(ctxt);
+    }
+  }
+
+  /**
+   * Lists of strings (a container's args, a pipeline's receivers, a rule's verbs): immutable, and
+   * equal lists held once.
+   */
+  static final class SharedStrings extends StdDeserializer<List<String>> {
+    private static final long serialVersionUID = 1L;
+    private final JavaType type;
+
+    SharedStrings(JavaType type) {
+      super(type);
+      this.type = type;
+    }
+
+    @Override
+    public List<String> deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      List<String> l = ctxt.readValue(p, type);
+      if (l == null) {
+        return null;
+      }
+      if (l.isEmpty()) {
+        return Collections.emptyList();
+      }
+      return Canonical.of(l.contains(null) ? Collections.unmodifiableList(l) : List.copyOf(l));
     }
   }
 
