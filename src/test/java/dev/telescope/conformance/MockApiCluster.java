@@ -121,6 +121,7 @@ final class MockApiCluster implements Cluster, AutoCloseable {
   private final CrdSchema crd;
   private final KubernetesMockServer server;
   private final KubernetesClient client;
+  private final KubernetesClient shipped;
   private final CollectorAdmission collectors;
   private final InformerCollectorLookup lookup;
   private final KubernetesSidecarEvents sidecarEvents;
@@ -193,6 +194,7 @@ final class MockApiCluster implements Cluster, AutoCloseable {
             version);
     server.init(InetAddress.getLoopbackAddress(), 0);
     KubernetesClient c = null;
+    KubernetesClient shipped = null;
     InformerCollectorLookup l = null;
     KubernetesSidecarEvents e = null;
     try {
@@ -219,7 +221,14 @@ final class MockApiCluster implements Cluster, AutoCloseable {
       if (cfg.capabilities().gatewayApi()) {
         installCrd(c, "gateway.networking.k8s.io", "v1", "HTTPRoute");
       }
-      l = new InformerCollectorLookup(c, cfg.watchNamespaces()).start();
+      // The operator and the webhook's lookup decode as the shipped client does (compact, shared
+      // cache objects); the checks read through a plain client.
+      shipped =
+          new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+              .withConfig(c.getConfiguration())
+              .withKubernetesSerialization(dev.telescope.reconciler.InterningSerialization.create())
+              .build();
+      l = new InformerCollectorLookup(shipped, cfg.watchNamespaces()).start();
       e = new KubernetesSidecarEvents(c);
       this.client = c;
       this.lookup = l;
@@ -229,13 +238,17 @@ final class MockApiCluster implements Cluster, AutoCloseable {
           new PodAdmission(
               new SidecarInjector(cfg), l, e, new PodInstrumentation(cfg.instrumentation()));
       this.operator =
-          OperatorRuntime.start(c, cfg, Duration.ofSeconds(2), Optional.of("conformance"));
+          OperatorRuntime.start(shipped, cfg, Duration.ofSeconds(2), Optional.of("conformance"));
+      this.shipped = shipped;
     } catch (RuntimeException ex) {
       if (e != null) {
         e.close();
       }
       if (l != null) {
         l.close();
+      }
+      if (shipped != null) {
+        shipped.close();
       }
       if (c != null) {
         c.close();
@@ -295,6 +308,7 @@ final class MockApiCluster implements Cluster, AutoCloseable {
     operator.close();
     sidecarEvents.close();
     lookup.close();
+    shipped.close();
     client.close();
     server.destroy();
   }

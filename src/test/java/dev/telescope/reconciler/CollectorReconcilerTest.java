@@ -38,6 +38,7 @@ class CollectorReconcilerTest {
   KubernetesMockServer server;
   KubernetesClient client;
   OperatorRuntime runtime;
+  KubernetesClient operatorClient;
 
   @BeforeEach
   void start() {
@@ -49,12 +50,20 @@ class CollectorReconcilerTest {
     OperatorConfig cfg =
         OperatorConfig.parse(List.of("--leader-election=false"), Map.of())
             .withCapabilities(new Capabilities(false, false, true, false));
-    runtime = OperatorRuntime.start(client, cfg, Duration.ofMillis(500), Optional.of("test"));
+    // The operator's client decodes as the shipped one does: compact, shared cache objects.
+    operatorClient =
+        new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+            .withConfig(client.getConfiguration())
+            .withKubernetesSerialization(InterningSerialization.create())
+            .build();
+    runtime =
+        OperatorRuntime.start(operatorClient, cfg, Duration.ofMillis(500), Optional.of("test"));
   }
 
   @AfterEach
   void stop() {
     runtime.close();
+    operatorClient.close();
   }
 
   static String cr(String name, String mode, String extraConfig) {

@@ -39,11 +39,13 @@ class TargetAllocatorReconcileTest {
 
   KubernetesClient client;
   OperatorRuntime runtime;
+  KubernetesClient operatorClient;
 
   @AfterEach
   void stop() {
     if (runtime != null) {
       runtime.close();
+      operatorClient.close();
     }
   }
 
@@ -62,7 +64,14 @@ class TargetAllocatorReconcileTest {
     OperatorConfig cfg =
         OperatorConfig.parse(List.of("--leader-election=false"), Map.of())
             .withCapabilities(new Capabilities(false, true, false, false, targetAllocatorApi));
-    runtime = OperatorRuntime.start(client, cfg, Duration.ofMillis(500), Optional.of("test"));
+    // The operator's client decodes as the shipped one does: compact, shared cache objects.
+    operatorClient =
+        new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+            .withConfig(client.getConfiguration())
+            .withKubernetesSerialization(InterningSerialization.create())
+            .build();
+    runtime =
+        OperatorRuntime.start(operatorClient, cfg, Duration.ofMillis(500), Optional.of("test"));
   }
 
   void schemaless(String group, String version, String kind) {
