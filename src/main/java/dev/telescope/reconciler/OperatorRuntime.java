@@ -215,7 +215,10 @@ public final class OperatorRuntime implements AutoCloseable {
       operator.register(
           new TargetAllocatorReconciler(cfg, applier, events, Clock.systemUTC()),
           c -> {
-            c.withReconciliationMaxInterval(resync)
+            // Labels and annotations flow into the allocator's objects: a metadata-only change
+            // must re-render too.
+            c.withGenerationAware(false)
+                .withReconciliationMaxInterval(resync)
                 .withRetry(
                     new GenericRetry()
                         .setInitialInterval(1000)
