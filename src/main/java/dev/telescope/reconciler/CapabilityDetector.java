@@ -5,6 +5,9 @@ import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.VersionInfo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,13 +25,18 @@ public final class CapabilityDetector {
         can(client, "create", "rbac.authorization.k8s.io", "clusterroles")
             && can(client, "create", "rbac.authorization.k8s.io", "clusterrolebindings");
     boolean nativeSidecars = atLeast(client, 1, 29);
-    boolean targetAllocators =
-        hasResource(
-            client,
-            GenericKinds.TARGET_ALLOCATOR.getGroup()
-                + "/"
-                + GenericKinds.TARGET_ALLOCATOR.getVersion(),
-            GenericKinds.TARGET_ALLOCATOR.getPlural());
+    boolean targetAllocators = targetAllocatorApiServed(client);
+    if (targetAllocators) {
+      Optional<String> missing = targetAllocatorRuleMissing(client);
+      if (missing.isPresent()) {
+        // An informer on a forbidden kind never syncs and would keep the operator unready.
+        LOG.warn(
+            "the TargetAllocator API is served but the operator may not use it ({}); treating it"
+                + " as absent: collectors with targetAllocator.enabled report Ready=False",
+            missing.get());
+        targetAllocators = false;
+      }
+    }
     boolean gateway = hasGroup(client, "gateway.networking.k8s.io");
     Capabilities c =
         new Capabilities(routes, prometheus, rbac, nativeSidecars, targetAllocators, gateway);
@@ -41,6 +49,74 @@ public final class CapabilityDetector {
         targetAllocators,
         gateway);
     return c;
+  }
+
+  /** Whether {@code opentelemetry.io/v1alpha1} serves {@code targetallocators}. */
+  static boolean targetAllocatorApiServed(KubernetesClient client) {
+    return hasResource(
+        client,
+        GenericKinds.TARGET_ALLOCATOR.getGroup() + "/" + GenericKinds.TARGET_ALLOCATOR.getVersion(),
+        GenericKinds.TARGET_ALLOCATOR.getPlural());
+  }
+
+  /** The verbs the allocator controller needs on {@code targetallocators} (and their status). */
+  static final List<String> TARGET_ALLOCATOR_VERBS =
+      List.of("get", "list", "watch", "create", "update", "patch", "delete");
+
+  /**
+   * The RBAC rule the operator lacks for the TargetAllocator API, named so an admin can add it, or
+   * empty when every verb is allowed. A server that does not evaluate the review (no status) is
+   * taken at discovery's word.
+   */
+  public static Optional<String> targetAllocatorRuleMissing(KubernetesClient client) {
+    String group = GenericKinds.TARGET_ALLOCATOR.getGroup();
+    List<String> denied = new ArrayList<>();
+    for (String verb : TARGET_ALLOCATOR_VERBS) {
+      if (denied(client, verb, group, "targetallocators")) {
+        denied.add(verb);
+      }
+    }
+    if (denied(client, "update", group, "targetallocators/status")) {
+      denied.add("update targetallocators/status");
+    }
+    if (denied.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "missing RBAC rule: apiGroups ["
+            + group
+            + "], resources [targetallocators, targetallocators/status], verbs "
+            + TARGET_ALLOCATOR_VERBS
+            + "; denied: "
+            + String.join(", ", denied));
+  }
+
+  /** Whether the server answered a review for the verb with a clear no. */
+  private static boolean denied(KubernetesClient client, String verb, String group, String res) {
+    try {
+      String resource = res;
+      String sub = null;
+      int slash = res.indexOf('/');
+      if (slash > 0) {
+        resource = res.substring(0, slash);
+        sub = res.substring(slash + 1);
+      }
+      SelfSubjectAccessReview review =
+          new SelfSubjectAccessReviewBuilder()
+              .withNewSpec()
+              .withNewResourceAttributes()
+              .withVerb(verb)
+              .withGroup(group)
+              .withResource(resource)
+              .withSubresource(sub)
+              .endResourceAttributes()
+              .endSpec()
+              .build();
+      SelfSubjectAccessReview answer = client.resource(review).create();
+      return answer.getStatus() != null && !Boolean.TRUE.equals(answer.getStatus().getAllowed());
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   /**
