@@ -7,12 +7,14 @@ import dev.telescope.settings.Capabilities;
 import dev.telescope.settings.OperatorConfig;
 import dev.telescope.tls.CertificateSource;
 import dev.telescope.tls.SelfManagedCertificates;
+import dev.telescope.webhook.AllocatorPermissions;
 import dev.telescope.webhook.CollectorAdmission;
 import dev.telescope.webhook.HealthServer;
 import dev.telescope.webhook.InformerCollectorLookup;
 import dev.telescope.webhook.KubernetesSidecarEvents;
 import dev.telescope.webhook.PodAdmission;
 import dev.telescope.webhook.SidecarInjector;
+import dev.telescope.webhook.TargetAllocatorAdmission;
 import dev.telescope.webhook.WebhookServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -196,7 +198,8 @@ public final class Cli {
                   io.micrometer.core.instrument.Gauge.builder(
                           "telescope_sidecar_" + name, pods, p -> p.counters().get(name))
                       .register(registry));
-      CollectorAdmission collectors = new CollectorAdmission(cfg);
+      AllocatorPermissions reviews = AllocatorPermissions.of(client);
+      CollectorAdmission collectors = new CollectorAdmission(cfg, reviews);
       server =
           new WebhookServer(
               WebhookServer.Options.defaults()
@@ -207,6 +210,10 @@ public final class Cli {
           .addAdmissionRoute("/mutate-v1-pod", pods, true)
           .addAdmissionRoute(CollectorAdmission.MUTATE_PATH, collectors::mutate, false)
           .addAdmissionRoute(CollectorAdmission.VALIDATE_PATH, collectors::validate, false)
+          .addAdmissionRoute(
+              TargetAllocatorAdmission.VALIDATE_PATH,
+              new TargetAllocatorAdmission(reviews)::validate,
+              false)
           .addConversionRoute(CollectorAdmission.CONVERT_PATH, collectors::convert);
       try {
         server.start();

@@ -133,6 +133,9 @@ public final class Validation {
     }
 
     targetAllocator(spec.targetAllocator, mode, out);
+    AllocatorValidation.Result allocator = AllocatorValidation.collector(spec);
+    allocator.errors().forEach(out::upstream);
+    out.warnings.addAll(allocator.warnings());
     specPorts(spec.ports, out);
     config(cr, spec, out);
     autoscaler(spec, out);

@@ -377,7 +377,12 @@ class DeployManifestsTest {
           "mopentelemetrycollectorbeta.telescope.dev",
               "/mutate-opentelemetry-io-v1beta1-opentelemetrycollector",
           "vopentelemetrycollectorcreateupdatebeta.telescope.dev",
-              "/validate-opentelemetry-io-v1beta1-opentelemetrycollector");
+              "/validate-opentelemetry-io-v1beta1-opentelemetrycollector",
+          "vtargetallocatorcreateupdate.telescope.dev",
+              "/validate-opentelemetry-io-v1alpha1-targetallocator");
+
+  /** The webhook on the TargetAllocator kind (its own API version, no conversion). */
+  static final String TARGET_ALLOCATOR_WEBHOOK = "vtargetallocatorcreateupdate.telescope.dev";
 
   @Test
   void webhookConfigurationsCallTheWebhookServiceOnTheAgreedPaths() {
@@ -409,7 +414,13 @@ class DeployManifestsTest {
                         .as(name + " explicit timeout")
                         .isTrue();
                     seen.put(name, service.path("path").asText());
-                    if (!name.equals("mpod.telescope.dev")) {
+                    if (name.equals(TARGET_ALLOCATOR_WEBHOOK)) {
+                      JsonNode rule = wh.path("rules").get(0);
+                      assertThat(wh.path("failurePolicy").asText()).as(name).isEqualTo("Fail");
+                      assertThat(Rbac.texts(rule.path("apiVersions"))).containsExactly("v1alpha1");
+                      assertThat(Rbac.texts(rule.path("resources")))
+                          .containsExactly("targetallocators");
+                    } else if (!name.equals("mpod.telescope.dev")) {
                       assertThat(wh.path("failurePolicy").asText()).as(name).isEqualTo("Fail");
                       JsonNode rule = wh.path("rules").get(0);
                       assertThat(wh.path("rules").size()).isEqualTo(1);
@@ -812,6 +823,8 @@ class DeployManifestsTest {
     s.addAll(Rbac.rule("", List.of("namespaces"), List.of("list", "watch")));
     s.addAll(Rbac.rule("apps", List.of("replicasets"), List.of("get")));
     s.addAll(Rbac.rule("", List.of("events"), List.of("create")));
+    // Admission of allocators with prometheusCR reviews their ServiceAccount's grants.
+    s.addAll(Rbac.rule("authorization.k8s.io", List.of("subjectaccessreviews"), List.of("create")));
     return s;
   }
 

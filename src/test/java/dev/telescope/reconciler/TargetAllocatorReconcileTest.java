@@ -121,7 +121,10 @@ class TargetAllocatorReconcileTest {
             receivers:
               prometheus:
                 config:
-                  scrape_configs: []
+                  scrape_configs:
+                  - job_name: self
+                    static_configs:
+                    - targets: ["0.0.0.0:8888"]
             exporters:
               debug: {}
             service:
