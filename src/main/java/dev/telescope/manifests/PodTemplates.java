@@ -93,6 +93,16 @@ public final class PodTemplates {
                 new KeyToPathBuilder().withKey(Names.CONFIG_KEY).withPath(Names.CONFIG_KEY).build())
             .endConfigMap()
             .build());
+    if (TargetAllocatorBuilder.mtls(ctx)) {
+      String secret = TargetAllocatorBuilder.clientCertificateSecret(ctx);
+      volumes.add(
+          new VolumeBuilder()
+              .withName(secret)
+              .withNewSecret()
+              .withSecretName(secret)
+              .endSecret()
+              .build());
+    }
     volumes.addAll(extraVolumes(ctx));
     return volumes;
   }

@@ -38,16 +38,21 @@ public final class CapabilityDetector {
       }
     }
     boolean gateway = hasGroup(client, "gateway.networking.k8s.io");
+    boolean certManager =
+        hasResource(client, "cert-manager.io/v1", "certificates")
+            && hasResource(client, "cert-manager.io/v1", "issuers");
     Capabilities c =
-        new Capabilities(routes, prometheus, rbac, nativeSidecars, targetAllocators, gateway);
+        new Capabilities(
+            routes, prometheus, rbac, nativeSidecars, targetAllocators, gateway, certManager);
     LOG.info(
-        "cluster capabilities: OpenShift routes={}, Prometheus CRDs={}, may create RBAC={}, native sidecars={}, TargetAllocator API={}, Gateway API={}",
+        "cluster capabilities: OpenShift routes={}, Prometheus CRDs={}, may create RBAC={}, native sidecars={}, TargetAllocator API={}, Gateway API={}, cert-manager={}",
         routes,
         prometheus,
         rbac,
         nativeSidecars,
         targetAllocators,
-        gateway);
+        gateway,
+        certManager);
     return c;
   }
 

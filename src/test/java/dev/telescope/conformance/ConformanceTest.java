@@ -291,11 +291,19 @@ class ConformanceTest {
     boolean targetAllocators = true;
     // ... and the Gateway API CRDs.
     boolean gatewayApi = true;
+    // ... and cert-manager (its Issuer and Certificate kinds).
+    boolean certManager = true;
     int minor = serverMinor(c);
     return new Setup(
         List.copyOf(flags),
         new Capabilities(
-            routes, prometheusCrds, createRbac, minor >= 29, targetAllocators, gatewayApi),
+            routes,
+            prometheusCrds,
+            createRbac,
+            minor >= 29,
+            targetAllocators,
+            gatewayApi,
+            certManager),
         minor);
   }
 

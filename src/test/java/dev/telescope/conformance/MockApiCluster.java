@@ -108,6 +108,8 @@ final class MockApiCluster implements Cluster, AutoCloseable {
           new String[] {"monitoring.coreos.com/v1", "PodMonitor"},
           new String[] {"route.openshift.io/v1", "Route"},
           new String[] {"opentelemetry.io/v1alpha1", "TargetAllocator"},
+          new String[] {"cert-manager.io/v1", "Issuer"},
+          new String[] {"cert-manager.io/v1", "Certificate"},
           new String[] {"v1", "Pod"});
 
   private static final List<String> WORKLOADS = List.of("Deployment", "StatefulSet", "DaemonSet");
@@ -194,6 +196,10 @@ final class MockApiCluster implements Cluster, AutoCloseable {
       }
       if (cfg.capabilities().gatewayApi()) {
         installCrd(c, "gateway.networking.k8s.io", "v1", "HTTPRoute");
+      }
+      if (cfg.capabilities().certManager()) {
+        installCrd(c, "cert-manager.io", "v1", "Issuer");
+        installCrd(c, "cert-manager.io", "v1", "Certificate");
       }
       l = new InformerCollectorLookup(c, cfg.watchNamespaces()).start();
       e = new KubernetesSidecarEvents(c);

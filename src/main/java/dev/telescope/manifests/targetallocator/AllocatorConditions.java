@@ -38,4 +38,9 @@ public final class AllocatorConditions {
           ctx ->
               ctx.spec().networkPolicy != null
                   && Boolean.TRUE.equals(ctx.spec().networkPolicy.enabled));
+
+  public static final Condition CERT_MANAGER_MTLS =
+      new Condition(
+          "spec.mtls.enabled with cert-manager's certificates and cert-manager installed",
+          AllocatorContext::certManagerMtls);
 }

@@ -64,6 +64,16 @@ public record AllocatorContext(TargetAllocator ta, CollectorContext collector, O
     return TargetAllocatorMtls.on(spec().mtls);
   }
 
+  /**
+   * Whether mTLS is served with cert-manager's certificates: requested, not switched to
+   * user-provided ones, and cert-manager's kinds exist.
+   */
+  public boolean certManagerMtls() {
+    return mtlsRequested()
+        && !Boolean.FALSE.equals(spec().mtls.useCertManager)
+        && cfg.capabilities().certManager();
+  }
+
   /** The ServiceAccount the pods run as: the CR's, else {@code <ta>-targetallocator}. */
   public String serviceAccountName() {
     String sa = spec().serviceAccount;

@@ -89,6 +89,9 @@ public final class AllocatorDeploymentBuilder {
     TargetAllocatorSpec s = ctx.spec();
     List<ContainerPort> ports = new ArrayList<>();
     ports.add(port("http", HTTP_PORT, "TCP", null));
+    if (ctx.certManagerMtls()) {
+      ports.add(port("https", AllocatorCertificatesBuilder.HTTPS_PORT, "TCP", null));
+    }
     if (s.ports != null) {
       for (PortsSpec p : s.ports) {
         ports.add(port(p.name, p.port, p.protocol, p.hostPort));
@@ -97,6 +100,13 @@ public final class AllocatorDeploymentBuilder {
     List<VolumeMount> mounts = new ArrayList<>();
     mounts.add(
         new VolumeMountBuilder().withName(Names.TA_CONFIG_VOLUME).withMountPath("/conf").build());
+    if (ctx.certManagerMtls()) {
+      mounts.add(
+          new VolumeMountBuilder()
+              .withName(AllocatorCertificatesBuilder.serverCertificate(ctx.name()))
+              .withMountPath(AllocatorCertificatesBuilder.MOUNT_PATH)
+              .build());
+    }
     if (s.volumeMounts != null) {
       mounts.addAll(s.volumeMounts);
     }
@@ -191,6 +201,16 @@ public final class AllocatorDeploymentBuilder {
             .endItem()
             .endConfigMap()
             .build());
+    if (ctx.certManagerMtls()) {
+      String secret = AllocatorCertificatesBuilder.serverCertificate(ctx.name());
+      out.add(
+          new VolumeBuilder()
+              .withName(secret)
+              .withNewSecret()
+              .withSecretName(secret)
+              .endSecret()
+              .build());
+    }
     if (ctx.spec().volumes != null) {
       out.addAll(ctx.spec().volumes);
     }
