@@ -755,6 +755,8 @@ class DeployManifestsTest {
             "route.openshift.io", List.of("routes/custom-host"), List.of("create", "update")));
     s.addAll(Rbac.rule("monitoring.coreos.com", List.of("servicemonitors", "podmonitors"), OWNED));
     s.addAll(Rbac.rule("gateway.networking.k8s.io", List.of("httproutes"), OWNED));
+    // cert-manager Issuers and Certificates for allocator mTLS.
+    s.addAll(Rbac.rule("cert-manager.io", List.of("issuers", "certificates"), OWNED));
     s.addAll(
         Rbac.rule(
             "rbac.authorization.k8s.io", List.of("clusterroles", "clusterrolebindings"), OWNED));
