@@ -196,6 +196,10 @@ public final class OperatorRuntime implements AutoCloseable {
         reconciler,
         c -> {
           c.withFinalizer(CollectorReconciler.FINALIZER)
+              // Labels and annotations reach the rendered objects (and the allocator a collector
+              // joins by label): a metadata-only change must reconcile too.
+              .withGenerationAware(false)
+              .withOnUpdateFilter(specOrMetadataChanged())
               .withReconciliationMaxInterval(resync)
               .withRetry(
                   new GenericRetry()
@@ -218,6 +222,7 @@ public final class OperatorRuntime implements AutoCloseable {
             // Labels and annotations flow into the allocator's objects: a metadata-only change
             // must re-render too.
             c.withGenerationAware(false)
+                .withOnUpdateFilter(specOrMetadataChanged())
                 .withReconciliationMaxInterval(resync)
                 .withRetry(
                     new GenericRetry()
@@ -236,6 +241,25 @@ public final class OperatorRuntime implements AutoCloseable {
     LOG.info("reconciler started for {}", OpenTelemetryCollector.class.getSimpleName());
     return new OperatorRuntime(
         operator, applier, reconciler, client, cfg, id, closing, leading, watchdog);
+  }
+
+  /**
+   * Wakes a controller on a spec change (generation) or a change of labels, annotations,
+   * finalizers, owners or deletion, but not on its own status writes.
+   */
+  static <R extends io.fabric8.kubernetes.api.model.HasMetadata>
+      io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter<R>
+          specOrMetadataChanged() {
+    return (now, before) -> {
+      var a = now.getMetadata();
+      var b = before.getMetadata();
+      return !java.util.Objects.equals(a.getGeneration(), b.getGeneration())
+          || !java.util.Objects.equals(a.getLabels(), b.getLabels())
+          || !java.util.Objects.equals(a.getAnnotations(), b.getAnnotations())
+          || !java.util.Objects.equals(a.getFinalizers(), b.getFinalizers())
+          || !java.util.Objects.equals(a.getOwnerReferences(), b.getOwnerReferences())
+          || a.getDeletionTimestamp() != null;
+    };
   }
 
   /**
