@@ -98,29 +98,34 @@ public final class CapabilityDetector {
 
   /** Whether the server answered a review for the verb with a clear no. */
   private static boolean denied(KubernetesClient client, String verb, String group, String res) {
+    return review(client, verb, group, res).map(allowed -> !allowed).orElse(false);
+  }
+
+  /**
+   * The server's answer to "may I {@code verb} {@code group} {@code res}" ({@code res} may name a
+   * subresource as {@code resource/sub}); empty when it gave none.
+   */
+  private static Optional<Boolean> review(
+      KubernetesClient client, String verb, String group, String res) {
     try {
-      String resource = res;
-      String sub = null;
       int slash = res.indexOf('/');
-      if (slash > 0) {
-        resource = res.substring(0, slash);
-        sub = res.substring(slash + 1);
-      }
       SelfSubjectAccessReview review =
           new SelfSubjectAccessReviewBuilder()
               .withNewSpec()
               .withNewResourceAttributes()
               .withVerb(verb)
               .withGroup(group)
-              .withResource(resource)
-              .withSubresource(sub)
+              .withResource(slash > 0 ? res.substring(0, slash) : res)
+              .withSubresource(slash > 0 ? res.substring(slash + 1) : null)
               .endResourceAttributes()
               .endSpec()
               .build();
       SelfSubjectAccessReview answer = client.resource(review).create();
-      return answer.getStatus() != null && !Boolean.TRUE.equals(answer.getStatus().getAllowed());
+      return answer.getStatus() == null
+          ? Optional.empty()
+          : Optional.of(Boolean.TRUE.equals(answer.getStatus().getAllowed()));
     } catch (RuntimeException e) {
-      return false;
+      return Optional.empty();
     }
   }
 
@@ -153,22 +158,7 @@ public final class CapabilityDetector {
   }
 
   private static boolean can(KubernetesClient client, String verb, String group, String resource) {
-    try {
-      SelfSubjectAccessReview review =
-          new SelfSubjectAccessReviewBuilder()
-              .withNewSpec()
-              .withNewResourceAttributes()
-              .withVerb(verb)
-              .withGroup(group)
-              .withResource(resource)
-              .endResourceAttributes()
-              .endSpec()
-              .build();
-      SelfSubjectAccessReview answer = client.resource(review).create();
-      return answer.getStatus() != null && Boolean.TRUE.equals(answer.getStatus().getAllowed());
-    } catch (RuntimeException e) {
-      return false;
-    }
+    return review(client, verb, group, resource).orElse(false);
   }
 
   /** Whether the server's Kubernetes version is at least major.minor. */

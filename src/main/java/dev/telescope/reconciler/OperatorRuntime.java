@@ -195,52 +195,45 @@ public final class OperatorRuntime implements AutoCloseable {
     operator.register(
         reconciler,
         c -> {
-          c.withFinalizer(CollectorReconciler.FINALIZER)
-              // Labels and annotations reach the rendered objects (and the allocator a collector
-              // joins by label): a metadata-only change must reconcile too.
-              .withGenerationAware(false)
-              .withOnUpdateFilter(specOrMetadataChanged())
-              .withReconciliationMaxInterval(resync)
-              .withRetry(
-                  new GenericRetry()
-                      .setInitialInterval(1000)
-                      .setIntervalMultiplier(2)
-                      .setMaxInterval(300_000)
-                      .setMaxAttempts(Integer.MAX_VALUE));
-          if (cfg.watchNamespaces().isEmpty()) {
-            c.watchingAllNamespaces();
-          } else {
-            c.settingNamespaces(cfg.watchNamespaces());
-          }
+          c.withFinalizer(CollectorReconciler.FINALIZER);
+          controllerSettings(c, cfg, resync);
         });
     // The TargetAllocator controller (and its informers) only when the API is served and
     // permitted: an informer on a missing or forbidden kind would keep the operator unready.
     if (cfg.capabilities().targetAllocators()) {
       operator.register(
           new TargetAllocatorReconciler(cfg, applier, events, Clock.systemUTC()),
-          c -> {
-            // Labels and annotations flow into the allocator's objects: a metadata-only change
-            // must re-render too.
-            c.withGenerationAware(false)
-                .withOnUpdateFilter(specOrMetadataChanged())
-                .withReconciliationMaxInterval(resync)
-                .withRetry(
-                    new GenericRetry()
-                        .setInitialInterval(1000)
-                        .setIntervalMultiplier(2)
-                        .setMaxInterval(300_000)
-                        .setMaxAttempts(Integer.MAX_VALUE));
-            if (cfg.watchNamespaces().isEmpty()) {
-              c.watchingAllNamespaces();
-            } else {
-              c.settingNamespaces(cfg.watchNamespaces());
-            }
-          });
+          c -> controllerSettings(c, cfg, resync));
     }
     operator.start();
     LOG.info("reconciler started for {}", OpenTelemetryCollector.class.getSimpleName());
     return new OperatorRuntime(
         operator, applier, reconciler, client, cfg, id, closing, leading, watchdog);
+  }
+
+  /**
+   * What both controllers share: woken by spec and metadata changes (labels and annotations reach
+   * the rendered objects, and the allocator a collector joins by label), a resync, retries backing
+   * off to five minutes, and the watched namespaces.
+   */
+  private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> void controllerSettings(
+      io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider<R> c,
+      OperatorConfig cfg,
+      Duration resync) {
+    c.withGenerationAware(false)
+        .withOnUpdateFilter(specOrMetadataChanged())
+        .withReconciliationMaxInterval(resync)
+        .withRetry(
+            new GenericRetry()
+                .setInitialInterval(1000)
+                .setIntervalMultiplier(2)
+                .setMaxInterval(300_000)
+                .setMaxAttempts(Integer.MAX_VALUE));
+    if (cfg.watchNamespaces().isEmpty()) {
+      c.watchingAllNamespaces();
+    } else {
+      c.settingNamespaces(cfg.watchNamespaces());
+    }
   }
 
   /**

@@ -94,17 +94,21 @@ public final class CollectorAdmission {
     if (result.errors().isEmpty()) {
       warnings.addAll(allocatorPermissionWarnings(cr));
     }
-    AdmissionResponseBuilder b =
-        new AdmissionResponseBuilder().withAllowed(result.errors().isEmpty());
+    return verdict(result.errors(), warnings);
+  }
+
+  /** Allowed unless there are errors (422 Invalid, all of them in the message); warnings told. */
+  static AdmissionResponse verdict(List<String> errors, List<String> warnings) {
+    AdmissionResponseBuilder b = new AdmissionResponseBuilder().withAllowed(errors.isEmpty());
     if (!warnings.isEmpty()) {
       b.withWarnings(warnings);
     }
-    if (!result.errors().isEmpty()) {
+    if (!errors.isEmpty()) {
       b.withStatus(
           new StatusBuilder()
               .withCode(422)
               .withReason("Invalid")
-              .withMessage(String.join("; ", result.errors()))
+              .withMessage(String.join("; ", errors))
               .build());
     }
     return b.build();

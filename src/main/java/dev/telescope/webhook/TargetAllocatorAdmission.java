@@ -66,19 +66,7 @@ public final class TargetAllocatorAdmission {
               own ? Names.targetAllocator(ta.getMetadata().getName()) : sa,
               "spec.serviceAccount"));
     }
-    AdmissionResponseBuilder b = new AdmissionResponseBuilder().withAllowed(r.errors().isEmpty());
-    if (!warnings.isEmpty()) {
-      b.withWarnings(warnings);
-    }
-    if (!r.errors().isEmpty()) {
-      b.withStatus(
-          new StatusBuilder()
-              .withCode(422)
-              .withReason("Invalid")
-              .withMessage(String.join("; ", r.errors()))
-              .build());
-    }
-    return b.build();
+    return CollectorAdmission.verdict(r.errors(), warnings);
   }
 
   private static String namespace(TargetAllocator ta, AdmissionRequest request) {
