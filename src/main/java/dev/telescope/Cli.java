@@ -212,7 +212,7 @@ public final class Cli {
           .addAdmissionRoute(CollectorAdmission.VALIDATE_PATH, collectors::validate, false)
           .addAdmissionRoute(
               TargetAllocatorAdmission.VALIDATE_PATH,
-              new TargetAllocatorAdmission(reviews)::validate,
+              new TargetAllocatorAdmission(cfg, reviews)::validate,
               false)
           .addConversionRoute(CollectorAdmission.CONVERT_PATH, collectors::convert);
       try {

@@ -6,6 +6,7 @@ import dev.telescope.api.common.TargetAllocatorMtls;
 import dev.telescope.api.v1alpha1.TargetAllocatorSpec;
 import dev.telescope.api.v1beta1.OpenTelemetryCollectorSpec;
 import dev.telescope.api.v1beta1.TargetAllocatorEmbedded;
+import dev.telescope.settings.Capabilities;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,7 +35,7 @@ public final class AllocatorValidation {
   private AllocatorValidation() {}
 
   /** The prometheus receiver and allocator rules of a collector (mode rules live in Validation). */
-  public static Result collector(OpenTelemetryCollectorSpec spec) {
+  public static Result collector(OpenTelemetryCollectorSpec spec, Capabilities caps) {
     List<String> errors = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
     TargetAllocatorEmbedded ta = spec == null ? null : spec.targetAllocator;
@@ -58,18 +59,18 @@ public final class AllocatorValidation {
                 + " define at least one scrape config or set"
                 + " spec.targetAllocator.prometheusCR.enabled to true");
       }
-      mtls(ta, "spec.targetAllocator", warnings);
+      mtls(ta, "spec.targetAllocator", caps, errors);
     }
     return new Result(errors, warnings);
   }
 
   /** The rules of a standalone TargetAllocator resource. */
-  public static Result standalone(TargetAllocatorSpec spec) {
-    List<String> warnings = new ArrayList<>();
+  public static Result standalone(TargetAllocatorSpec spec, Capabilities caps) {
+    List<String> errors = new ArrayList<>();
     if (spec != null) {
-      mtls(spec, "spec", warnings);
+      mtls(spec, "spec", caps, errors);
     }
-    return new Result(List.of(), warnings);
+    return new Result(errors, List.of());
   }
 
   /** Whether prometheusCR is on, so the allocator's ServiceAccount needs its permissions. */
@@ -77,13 +78,21 @@ public final class AllocatorValidation {
     return cr != null && Boolean.TRUE.equals(cr.enabled);
   }
 
-  private static void mtls(TargetAllocatorCommon ta, String path, List<String> warnings) {
-    if (TargetAllocatorMtls.on(ta.mtls)) {
-      warnings.add(
+  /** mTLS with cert-manager's certificates needs cert-manager (user-provided ones do not). */
+  private static void mtls(
+      TargetAllocatorCommon ta, String path, Capabilities caps, List<String> errors) {
+    if (TargetAllocatorMtls.on(ta.mtls)
+        && !Boolean.FALSE.equals(ta.mtls.useCertManager)
+        && !caps.certManager()) {
+      errors.add(
           path
-              + ".mtls.enabled: this operator does not set up mTLS between collectors and the"
-              + " allocator yet (no Issuer or Certificates are rendered); the allocator serves"
-              + " plain HTTP on port 8080");
+              + ".mtls.enabled: mTLS between collectors and the allocator takes its certificates"
+              + " from cert-manager, whose Issuer and Certificate kinds (cert-manager.io/v1) are not"
+              + " installed; install cert-manager or set "
+              + path
+              + ".mtls.useCertManager to false with your own certificates under "
+              + path
+              + ".mtls.tls");
     }
   }
 

@@ -94,14 +94,7 @@ public final class PodTemplates {
             .endConfigMap()
             .build());
     if (TargetAllocatorBuilder.mtls(ctx)) {
-      String secret = TargetAllocatorBuilder.clientCertificateSecret(ctx);
-      volumes.add(
-          new VolumeBuilder()
-              .withName(secret)
-              .withNewSecret()
-              .withSecretName(secret)
-              .endSecret()
-              .build());
+      volumes.add(TargetAllocatorBuilder.clientCertificateVolume(ctx));
     }
     volumes.addAll(extraVolumes(ctx));
     return volumes;

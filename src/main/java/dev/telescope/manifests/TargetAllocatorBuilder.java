@@ -9,6 +9,7 @@ import dev.telescope.api.v1beta1.TargetAllocatorEmbedded;
 import dev.telescope.naming.Names;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -111,14 +112,20 @@ public final class TargetAllocatorBuilder {
 
   /**
    * Whether the collector talks mTLS to its own allocator: {@code targetAllocator.mtls.enabled}
-   * with cert-manager's certificates (not user-provided ones) and cert-manager installed.
+   * with cert-manager's certificates (cert-manager installed) or a user-provided client one.
    */
   public static boolean mtls(CollectorContext ctx) {
     TargetAllocatorEmbedded ta = ctx.spec().targetAllocator;
     return enabled(ctx)
-        && dev.telescope.api.common.TargetAllocatorMtls.on(ta.mtls)
-        && !Boolean.FALSE.equals(ta.mtls.useCertManager)
-        && ctx.cfg().capabilities().certManager();
+        && AllocatorTlsVolumes.served(
+            ta.mtls, ctx.cfg().capabilities(), AllocatorTlsVolumes.CLIENT);
+  }
+
+  /** The collector's client certificate volume under allocator mTLS. */
+  public static Volume clientCertificateVolume(CollectorContext ctx) {
+    String secret = clientCertificateSecret(ctx);
+    return AllocatorTlsVolumes.volume(
+        secret, ctx.spec().targetAllocator.mtls, secret, AllocatorTlsVolumes.CLIENT);
   }
 
   /** The Secret (and volume) holding the collector's client certificate. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.telescope.api.v1alpha1.TargetAllocator;
 import dev.telescope.config.AllocatorValidation;
 import dev.telescope.naming.Names;
+import dev.telescope.settings.OperatorConfig;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
@@ -25,10 +26,12 @@ public final class TargetAllocatorAdmission {
   private static final ObjectMapper JSON =
       new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+  private final OperatorConfig cfg;
   private final AllocatorPermissions permissions;
 
   /** With the access reviews for prometheusCR (null: not checked). */
-  public TargetAllocatorAdmission(AllocatorPermissions permissions) {
+  public TargetAllocatorAdmission(OperatorConfig cfg, AllocatorPermissions permissions) {
+    this.cfg = cfg;
     this.permissions = permissions;
   }
 
@@ -52,7 +55,7 @@ public final class TargetAllocatorAdmission {
                   .build())
           .build();
     }
-    AllocatorValidation.Result r = AllocatorValidation.standalone(ta.getSpec());
+    AllocatorValidation.Result r = AllocatorValidation.standalone(ta.getSpec(), cfg.capabilities());
     List<String> warnings = new ArrayList<>(r.warnings());
     if (r.errors().isEmpty()
         && permissions != null

@@ -104,25 +104,32 @@ class AllocatorAdmissionTest {
     assertThat(r.getWarnings()).isNullOrEmpty();
   }
 
+  static final String STANDALONE =
+      """
+      apiVersion: opentelemetry.io/v1alpha1
+      kind: TargetAllocator
+      metadata: {name: t}
+      spec:
+        mtls: {enabled: true}
+        prometheusCR: {enabled: true}
+      """;
+
   @Test
   void standaloneAllocatorGetsTheSameChecksUnderSpec() throws Exception {
+    OperatorConfig withCertManager =
+        CFG.withCapabilities(
+            new dev.telescope.settings.Capabilities(false, true, false, true, true, false, true));
     AdmissionResponse r =
-        new TargetAllocatorAdmission(noMonitors)
-            .validate(
-                request(
-                    """
-                    apiVersion: opentelemetry.io/v1alpha1
-                    kind: TargetAllocator
-                    metadata: {name: t}
-                    spec:
-                      mtls: {enabled: true}
-                      prometheusCR: {enabled: true}
-                    """));
+        new TargetAllocatorAdmission(withCertManager, noMonitors).validate(request(STANDALONE));
     assertThat(r.getAllowed()).isTrue();
-    assertThat(r.getWarnings()).hasSize(2);
-    assertThat(r.getWarnings().get(0)).startsWith("spec.mtls.enabled: ");
-    assertThat(r.getWarnings().get(1))
+    assertThat(r.getWarnings())
+        .singleElement()
+        .asString()
         .startsWith("spec.serviceAccount: ServiceAccount ns/t-targetallocator ")
         .contains("monitoring.coreos.com");
+    AdmissionResponse refused =
+        new TargetAllocatorAdmission(CFG, noMonitors).validate(request(STANDALONE));
+    assertThat(refused.getAllowed()).isFalse();
+    assertThat(refused.getStatus().getMessage()).startsWith("spec.mtls.enabled: ");
   }
 }

@@ -88,7 +88,7 @@ public final class AllocatorConfigMapBuilder {
       out.put(
           "collector_not_ready_grace_period", GoDuration.normalise(s.collectorNotReadyGracePeriod));
     }
-    if (ctx.certManagerMtls()) {
+    if (ctx.mtlsServed()) {
       out.put("https", https());
     }
     return GoYaml.write(out);

@@ -39,7 +39,7 @@ public final class AllocatorServiceBuilder {
   /** The https port under mTLS: {@code targetallocation-https} 443 to the container's https. */
   static java.util.List<io.fabric8.kubernetes.api.model.ServicePort> httpsPort(
       AllocatorContext ctx) {
-    if (!ctx.certManagerMtls()) {
+    if (!ctx.mtlsServed()) {
       return java.util.List.of();
     }
     return java.util.List.of(

@@ -200,4 +200,44 @@ class AllocatorCertificatesTest {
         CollectorContext.of(TestYaml.collector(COLLECTOR.formatted(true)), cfg(false));
     assertThat(TargetAllocatorBuilder.collectorConfig(noCm).orElseThrow()).doesNotContain("https");
   }
+
+  @Test
+  void userProvidedCertificatesAreProjectedUnderTheSameNames() throws Exception {
+    AllocatorContext ctx =
+        standalone(
+            "{enabled: true, useCertManager: false, tls: {"
+                + "certificateAuthorityCertificate: {configMap: {name: mtls-ca}},"
+                + " serverCertificate: {certificateSecret: {name: srv}, keySecret: {name: srv-key,"
+                + " key: private}}}}",
+            false);
+    assertThat(AllocatorManifests.build(ctx))
+        .noneMatch(o -> o.getApiVersion().equals("cert-manager.io/v1"));
+    assertThat(AllocatorDeploymentBuilder.container(ctx).getPorts()).hasSize(2);
+    var volume =
+        AllocatorDeploymentBuilder.volumes(ctx).stream()
+            .filter(v -> v.getName().equals("cr-ta-server-cert"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(volume.getProjected().getSources())
+        .extracting(
+            p ->
+                p.getConfigMap() != null
+                    ? "cm "
+                        + p.getConfigMap().getName()
+                        + " "
+                        + p.getConfigMap().getItems().get(0).getKey()
+                        + ">"
+                        + p.getConfigMap().getItems().get(0).getPath()
+                    : "secret "
+                        + p.getSecret().getName()
+                        + " "
+                        + p.getSecret().getItems().get(0).getKey()
+                        + ">"
+                        + p.getSecret().getItems().get(0).getPath())
+        .containsExactly(
+            "cm mtls-ca ca.crt>ca.crt",
+            "secret srv tls.crt>tls.crt",
+            "secret srv-key private>tls.key");
+    assertThat(AllocatorConfigMapBuilder.content(ctx)).contains("https:\n  enabled: true\n");
+  }
 }
