@@ -399,7 +399,21 @@ class SecurityBoundaryTest {
               + " httpRoute case); this scenario never switches it off",
           "opentelemetry.io/opentelemetrycollectors/finalizers",
           "checked by the API server (OwnerReferencesPermissionEnforcement) when an owner reference"
-              + " sets blockOwnerDeletion; never a request itself");
+              + " sets blockOwnerDeletion; never a request itself",
+          "opentelemetry.io/targetallocators",
+          "the allocator controller runs only where the TargetAllocator API is served"
+              + " (TargetAllocatorReconcileTest); this scenario's cluster lacks it",
+          "opentelemetry.io/targetallocators/status",
+          "the allocator's status, where the TargetAllocator API is served",
+          "opentelemetry.io/targetallocators/finalizers",
+          "blockOwnerDeletion on the allocator's objects (OwnerReferencesPermissionEnforcement)",
+          "cert-manager.io/issuers",
+          "allocator mTLS, only where cert-manager is installed (ConformanceTest's mTLS cases)",
+          "cert-manager.io/certificates",
+          "allocator mTLS, only where cert-manager is installed (ConformanceTest's mTLS cases)",
+          "authorization.k8s.io/subjectaccessreviews",
+          "admission of an allocator with prometheusCR reviews its ServiceAccount"
+              + " (AllocatorAdmissionTest); this scenario enables no allocator");
 
   @Test
   void theOperatorAndWebhookUseExactlyTheRbacTheInstallGrantsAndLogNoSecrets() throws Exception {
