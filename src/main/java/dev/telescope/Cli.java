@@ -11,12 +11,14 @@ import dev.telescope.settings.MetricsServing;
 import dev.telescope.settings.OperatorConfig;
 import dev.telescope.tls.CertificateSource;
 import dev.telescope.tls.SelfManagedCertificates;
+import dev.telescope.webhook.AllocatorPermissions;
 import dev.telescope.webhook.CollectorAdmission;
 import dev.telescope.webhook.InformerCollectorLookup;
 import dev.telescope.webhook.InstrumentationAdmission;
 import dev.telescope.webhook.KubernetesSidecarEvents;
 import dev.telescope.webhook.PodAdmission;
 import dev.telescope.webhook.SidecarInjector;
+import dev.telescope.webhook.TargetAllocatorAdmission;
 import dev.telescope.webhook.WebhookServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -232,7 +234,8 @@ public final class Cli {
       TelescopeMetrics metrics = new TelescopeMetrics(registry);
       metrics.bindPodAdmission(pods);
       metrics.bindCertificate(certificates);
-      CollectorAdmission collectors = new CollectorAdmission(cfg);
+      AllocatorPermissions reviews = AllocatorPermissions.of(client);
+      CollectorAdmission collectors = new CollectorAdmission(cfg, reviews);
       server =
           new WebhookServer(
               WebhookServer.Options.defaults()
@@ -254,6 +257,12 @@ public final class Cli {
           .addConversionRoute(
               CollectorAdmission.CONVERT_PATH,
               metrics.timed(CollectorAdmission.CONVERT_PATH, collectors::convert));
+      server.addAdmissionRoute(
+          TargetAllocatorAdmission.VALIDATE_PATH,
+          metrics.timed(
+              TargetAllocatorAdmission.VALIDATE_PATH,
+              new TargetAllocatorAdmission(cfg, reviews)::validate),
+          false);
       var instrumentations =
           new dev.telescope.webhook.InstrumentationAdmission(cfg.instrumentation());
       server
@@ -271,6 +280,7 @@ public final class Cli {
               POD_PATH,
               CollectorAdmission.MUTATE_PATH,
               CollectorAdmission.VALIDATE_PATH,
+              TargetAllocatorAdmission.VALIDATE_PATH,
               InstrumentationAdmission.MUTATE_PATH,
               InstrumentationAdmission.VALIDATE_PATH),
           List.of(CollectorAdmission.CONVERT_PATH));

@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.telescope.api.v1alpha1.TargetAllocator;
 import dev.telescope.api.v1beta1.OpenTelemetryCollector;
 import dev.telescope.config.Defaults;
 import dev.telescope.manifests.CollectorContext;
 import dev.telescope.manifests.CollectorManifests;
+import dev.telescope.manifests.targetallocator.AllocatorContext;
+import dev.telescope.manifests.targetallocator.AllocatorManifests;
 import dev.telescope.settings.Capabilities;
 import dev.telescope.settings.EnvDefaults;
 import dev.telescope.settings.OperatorConfig;
@@ -125,6 +128,15 @@ final class RenderCommand implements Callable<Integer> {
           continue;
         }
         String kind = doc.path("kind").asText("OpenTelemetryCollector");
+        if (kind.equals(TargetAllocator.KIND)) {
+          // A standalone allocator: its own objects (collectors join it by label at run time).
+          TargetAllocator ta = YAML.convertValue(doc, TargetAllocator.class);
+          if (ta.getMetadata().getNamespace() == null) {
+            ta.getMetadata().setNamespace("default");
+          }
+          first = print(AllocatorManifests.build(AllocatorContext.of(ta, null, cfg)), out, first);
+          continue;
+        }
         if (!kind.equals("OpenTelemetryCollector")) {
           continue;
         }
@@ -142,7 +154,8 @@ final class RenderCommand implements Callable<Integer> {
         if (defaults) {
           cr = Defaults.apply(cr, cfg).collector();
         }
-        CollectorManifests.Rendered r = CollectorManifests.build(CollectorContext.of(cr, cfg));
+        CollectorContext ctx = CollectorContext.of(cr, cfg);
+        CollectorManifests.Rendered r = CollectorManifests.build(ctx);
         String who = cr.getMetadata().getNamespace() + "/" + cr.getMetadata().getName();
         if (!r.problems().isEmpty()) {
           err.println("error: " + who + ": the collector config has problems:");
@@ -159,20 +172,34 @@ final class RenderCommand implements Callable<Integer> {
                             + who
                             + ": permission not granted (outside the allowlist): "
                             + rule));
+        first = print(r.objects(), out, first);
         for (HasMetadata o : r.objects()) {
-          if (!first) {
-            out.println("---");
-          }
-          first = false;
-          try {
-            out.print(YAML.writeValueAsString(o));
-          } catch (IOException e) {
-            throw new IllegalStateException(e);
+          if (o.getKind().equals(TargetAllocator.KIND)) {
+            // What the allocator controller renders from the TargetAllocator the collector spawns.
+            TargetAllocator ta = YAML.convertValue(o, TargetAllocator.class);
+            first = print(AllocatorManifests.build(AllocatorContext.of(ta, ctx, cfg)), out, first);
           }
         }
       }
     }
     return status;
+  }
+
+  /** Prints objects as YAML documents; returns whether nothing has been printed yet. */
+  private static boolean print(
+      List<? extends HasMetadata> objects, PrintStream out, boolean first) {
+    for (HasMetadata o : objects) {
+      if (!first) {
+        out.println("---");
+      }
+      first = false;
+      try {
+        out.print(YAML.writeValueAsString(o));
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return first;
   }
 
   static List<JsonNode> read(String file) throws IOException {

@@ -430,7 +430,17 @@ class SecurityBoundaryTest {
           Map.entry(
               "opentelemetry.io/instrumentations:update",
               "the start-up upgrade writes back an Instrumentation whose recorded default image"
-                  + " moved (InstrumentationLifecycleTest); this scenario has no Instrumentation"));
+                  + " moved (InstrumentationLifecycleTest); this scenario has no Instrumentation"),
+          Map.entry(
+              "cert-manager.io/issuers",
+              "allocator mTLS, only where cert-manager is installed (ConformanceTest's mTLS cases)"),
+          Map.entry(
+              "cert-manager.io/certificates",
+              "allocator mTLS, only where cert-manager is installed (ConformanceTest's mTLS cases)"),
+          Map.entry(
+              "authorization.k8s.io/subjectaccessreviews",
+              "admission of an allocator with prometheusCR reviews its ServiceAccount"
+                  + " (AllocatorAdmissionTest); this scenario enables no allocator"));
 
   @Test
   void theOperatorAndWebhookUseExactlyTheRbacTheInstallGrantsAndLogNoSecrets() throws Exception {

@@ -121,6 +121,11 @@ public final class Validation {
     }
 
     targetAllocator(spec.targetAllocator, mode, out);
+    AllocatorValidation.Result allocator =
+        AllocatorValidation.collector(
+            spec, cfg == null ? dev.telescope.settings.Capabilities.NONE : cfg.capabilities());
+    allocator.errors().forEach(out::upstream);
+    out.warnings.addAll(allocator.warnings());
     specPorts(spec.ports, out);
     config(cr, spec, out);
     SpecRules.autoscaler(spec, out);

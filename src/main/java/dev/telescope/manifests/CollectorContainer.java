@@ -72,6 +72,13 @@ public final class CollectorContainer {
               .withMountPath(Names.CONFIG_MOUNT_PATH)
               .build());
     }
+    if (!sidecar && TargetAllocatorBuilder.mtls(ctx)) {
+      mounts.add(
+          new VolumeMountBuilder()
+              .withName(TargetAllocatorBuilder.clientCertificateSecret(ctx))
+              .withMountPath(TargetAllocatorBuilder.TLS_MOUNT_PATH)
+              .build());
+    }
     if (spec.volumeMounts != null) {
       mounts.addAll(spec.volumeMounts);
     }

@@ -93,6 +93,9 @@ public final class PodTemplates {
                 new KeyToPathBuilder().withKey(Names.CONFIG_KEY).withPath(Names.CONFIG_KEY).build())
             .endConfigMap()
             .build());
+    if (TargetAllocatorBuilder.mtls(ctx)) {
+      volumes.add(TargetAllocatorBuilder.clientCertificateVolume(ctx));
+    }
     volumes.addAll(extraVolumes(ctx));
     return volumes;
   }

@@ -9,6 +9,7 @@ import dev.telescope.api.v1beta1.TargetAllocatorEmbedded;
 import dev.telescope.naming.Names;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -106,6 +107,32 @@ public final class TargetAllocatorBuilder {
     return Optional.of(r);
   }
 
+  /** Where the collector mounts its client certificate under allocator mTLS. */
+  public static final String TLS_MOUNT_PATH = "/tls";
+
+  /**
+   * Whether the collector talks mTLS to its own allocator: {@code targetAllocator.mtls.enabled}
+   * with cert-manager's certificates (cert-manager installed) or a user-provided client one.
+   */
+  public static boolean mtls(CollectorContext ctx) {
+    TargetAllocatorEmbedded ta = ctx.spec().targetAllocator;
+    return enabled(ctx)
+        && AllocatorTlsVolumes.served(
+            ta.mtls, ctx.cfg().capabilities(), AllocatorTlsVolumes.CLIENT);
+  }
+
+  /** The collector's client certificate volume under allocator mTLS. */
+  public static Volume clientCertificateVolume(CollectorContext ctx) {
+    String secret = clientCertificateSecret(ctx);
+    return AllocatorTlsVolumes.volume(
+        secret, ctx.spec().targetAllocator.mtls, secret, AllocatorTlsVolumes.CLIENT);
+  }
+
+  /** The Secret (and volume) holding the collector's client certificate. */
+  public static String clientCertificateSecret(CollectorContext ctx) {
+    return Names.targetAllocatorCertificate(ctx.name(), "ta-client-cert");
+  }
+
   /** The label by which a collector joins a standalone TargetAllocator of that name. */
   public static final String ALLOCATOR_LABEL = "opentelemetry.io/target-allocator";
 
@@ -178,9 +205,18 @@ public final class TargetAllocatorBuilder {
     }
     JsonNode existing = receiver.get("target_allocator");
     ObjectNode ta = existing instanceof ObjectNode o ? o : JSON.createObjectNode();
-    ta.put("endpoint", "http://" + Names.targetAllocator(allocator.get()) + ":80");
     ta.put("interval", reloadInterval(ctx.spec().targetAllocator));
     ta.put("collector_id", "${POD_NAME}");
+    if (mtls(ctx)) {
+      ta.put("endpoint", "https://" + Names.targetAllocator(allocator.get()) + ":443");
+      ObjectNode tls = ta.putObject("tls");
+      tls.put("ca_file", TLS_MOUNT_PATH + "/ca.crt");
+      tls.put("cert_file", TLS_MOUNT_PATH + "/tls.crt");
+      tls.put("key_file", TLS_MOUNT_PATH + "/tls.key");
+      tls.put("reload_interval", "5m");
+    } else {
+      ta.put("endpoint", "http://" + Names.targetAllocator(allocator.get()) + ":80");
+    }
     receiver.set("target_allocator", ta);
     return Optional.of(ConfigYaml.write(ConfigYaml.sorted(tree), 4));
   }

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.VersionInfo;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,25 +26,108 @@ public final class CapabilityDetector {
         can(client, "create", "rbac.authorization.k8s.io", "clusterroles")
             && can(client, "create", "rbac.authorization.k8s.io", "clusterrolebindings");
     boolean nativeSidecars = atLeast(client, 1, 29);
-    boolean targetAllocators =
-        hasResource(
-            client,
-            GenericKinds.TARGET_ALLOCATOR.getGroup()
-                + "/"
-                + GenericKinds.TARGET_ALLOCATOR.getVersion(),
-            GenericKinds.TARGET_ALLOCATOR.getPlural());
+    boolean targetAllocators = targetAllocatorApiServed(client);
+    if (targetAllocators) {
+      Optional<String> missing = targetAllocatorRuleMissing(client);
+      if (missing.isPresent()) {
+        // An informer on a forbidden kind never syncs and would keep the operator unready.
+        LOG.warn(
+            "the TargetAllocator API is served but the operator may not use it ({}); treating it"
+                + " as absent: collectors with targetAllocator.enabled report Ready=False",
+            missing.get());
+        targetAllocators = false;
+      }
+    }
     boolean gateway = hasGroup(client, "gateway.networking.k8s.io");
+    boolean certManager =
+        hasResource(client, "cert-manager.io/v1", "certificates")
+            && hasResource(client, "cert-manager.io/v1", "issuers");
     Capabilities c =
-        new Capabilities(routes, prometheus, rbac, nativeSidecars, targetAllocators, gateway);
+        new Capabilities(
+            routes, prometheus, rbac, nativeSidecars, targetAllocators, gateway, certManager);
     LOG.info(
-        "cluster capabilities: OpenShift routes={}, Prometheus CRDs={}, may create RBAC={}, native sidecars={}, TargetAllocator API={}, Gateway API={}",
+        "cluster capabilities: OpenShift routes={}, Prometheus CRDs={}, may create RBAC={}, native sidecars={}, TargetAllocator API={}, Gateway API={}, cert-manager={}",
         routes,
         prometheus,
         rbac,
         nativeSidecars,
         targetAllocators,
-        gateway);
+        gateway,
+        certManager);
     return c;
+  }
+
+  /** Whether {@code opentelemetry.io/v1alpha1} serves {@code targetallocators}. */
+  static boolean targetAllocatorApiServed(KubernetesClient client) {
+    return hasResource(
+        client,
+        GenericKinds.TARGET_ALLOCATOR.getGroup() + "/" + GenericKinds.TARGET_ALLOCATOR.getVersion(),
+        GenericKinds.TARGET_ALLOCATOR.getPlural());
+  }
+
+  /** The verbs the allocator controller needs on {@code targetallocators} (and their status). */
+  static final List<String> TARGET_ALLOCATOR_VERBS =
+      List.of("get", "list", "watch", "create", "update", "patch", "delete");
+
+  /**
+   * The RBAC rule the operator lacks for the TargetAllocator API, named so an admin can add it, or
+   * empty when every verb is allowed. A server that does not evaluate the review (no status) is
+   * taken at discovery's word.
+   */
+  public static Optional<String> targetAllocatorRuleMissing(KubernetesClient client) {
+    String group = GenericKinds.TARGET_ALLOCATOR.getGroup();
+    List<String> denied = new ArrayList<>();
+    for (String verb : TARGET_ALLOCATOR_VERBS) {
+      if (denied(client, verb, group, "targetallocators")) {
+        denied.add(verb);
+      }
+    }
+    if (denied(client, "update", group, "targetallocators/status")) {
+      denied.add("update targetallocators/status");
+    }
+    if (denied.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "missing RBAC rule: apiGroups ["
+            + group
+            + "], resources [targetallocators, targetallocators/status], verbs "
+            + TARGET_ALLOCATOR_VERBS
+            + "; denied: "
+            + String.join(", ", denied));
+  }
+
+  /** Whether the server answered a review for the verb with a clear no. */
+  private static boolean denied(KubernetesClient client, String verb, String group, String res) {
+    return review(client, verb, group, res).map(allowed -> !allowed).orElse(false);
+  }
+
+  /**
+   * The server's answer to "may I {@code verb} {@code group} {@code res}" ({@code res} may name a
+   * subresource as {@code resource/sub}); empty when it gave none.
+   */
+  private static Optional<Boolean> review(
+      KubernetesClient client, String verb, String group, String res) {
+    try {
+      int slash = res.indexOf('/');
+      SelfSubjectAccessReview review =
+          new SelfSubjectAccessReviewBuilder()
+              .withNewSpec()
+              .withNewResourceAttributes()
+              .withVerb(verb)
+              .withGroup(group)
+              .withResource(slash > 0 ? res.substring(0, slash) : res)
+              .withSubresource(slash > 0 ? res.substring(slash + 1) : null)
+              .endResourceAttributes()
+              .endSpec()
+              .build();
+      SelfSubjectAccessReview answer = client.resource(review).create();
+      return answer.getStatus() == null
+          ? Optional.empty()
+          : Optional.of(Boolean.TRUE.equals(answer.getStatus().getAllowed()));
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   /**
@@ -75,22 +159,7 @@ public final class CapabilityDetector {
   }
 
   private static boolean can(KubernetesClient client, String verb, String group, String resource) {
-    try {
-      SelfSubjectAccessReview review =
-          new SelfSubjectAccessReviewBuilder()
-              .withNewSpec()
-              .withNewResourceAttributes()
-              .withVerb(verb)
-              .withGroup(group)
-              .withResource(resource)
-              .endResourceAttributes()
-              .endSpec()
-              .build();
-      SelfSubjectAccessReview answer = client.resource(review).create();
-      return answer.getStatus() != null && Boolean.TRUE.equals(answer.getStatus().getAllowed());
-    } catch (RuntimeException e) {
-      return false;
-    }
+    return review(client, verb, group, resource).orElse(false);
   }
 
   /** An optional API the reconciler watches: its group and the resources it lists and watches. */
@@ -145,7 +214,13 @@ public final class CapabilityDetector {
               namespaces);
     }
     return new Capabilities(
-        routes, prometheus, caps.createRbac(), caps.nativeSidecars(), tas, gateway);
+        routes,
+        prometheus,
+        caps.createRbac(),
+        caps.nativeSidecars(),
+        tas,
+        gateway,
+        caps.certManager());
   }
 
   private static boolean readable(

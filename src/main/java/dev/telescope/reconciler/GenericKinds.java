@@ -49,6 +49,25 @@ public final class GenericKinds {
           .withNamespaced(true)
           .build();
 
+  /** cert-manager's kinds, for allocator mTLS. */
+  public static final ResourceDefinitionContext ISSUER =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("cert-manager.io")
+          .withVersion("v1")
+          .withKind("Issuer")
+          .withPlural("issuers")
+          .withNamespaced(true)
+          .build();
+
+  public static final ResourceDefinitionContext CERTIFICATE =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("cert-manager.io")
+          .withVersion("v1")
+          .withKind("Certificate")
+          .withPlural("certificates")
+          .withNamespaced(true)
+          .build();
+
   private static final Map<String, ResourceDefinitionContext> BY_KIND =
       Map.of(
           "Route",
@@ -60,7 +79,11 @@ public final class GenericKinds {
           "TargetAllocator",
           TARGET_ALLOCATOR,
           "HTTPRoute",
-          HTTP_ROUTE);
+          HTTP_ROUTE,
+          "Issuer",
+          ISSUER,
+          "Certificate",
+          CERTIFICATE);
 
   private GenericKinds() {}
 

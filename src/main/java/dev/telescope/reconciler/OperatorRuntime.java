@@ -207,40 +207,15 @@ public final class OperatorRuntime implements AutoCloseable {
         c -> {
           // We add and remove the finalizer ourselves, only while cluster RBAC needs it, so the
           // reconciler also sees deletions (see CollectorReconciler).
-          c.withFinalizer(CollectorReconciler.FINALIZER)
-              .withTriggerReconcilerOnAllEvents(true)
-              .withReconciliationMaxInterval(resync)
-              .withRetry(
-                  new GenericRetry()
-                      .setInitialInterval(1000)
-                      .setIntervalMultiplier(2)
-                      .setMaxInterval(300_000)
-                      .setMaxAttempts(Integer.MAX_VALUE));
-          if (cfg.watchNamespaces().isEmpty()) {
-            c.watchingAllNamespaces();
-          } else {
-            c.settingNamespaces(cfg.watchNamespaces());
-          }
+          c.withFinalizer(CollectorReconciler.FINALIZER).withTriggerReconcilerOnAllEvents(true);
+          controllerSettings(c, cfg, resync);
         });
     // The TargetAllocator controller (and its informers) only when the API is served and
     // permitted: an informer on a missing or forbidden kind would keep the operator unready.
     if (cfg.capabilities().targetAllocators()) {
       operator.register(
           new TargetAllocatorReconciler(cfg, applier, events, Clock.systemUTC()),
-          c -> {
-            c.withReconciliationMaxInterval(resync)
-                .withRetry(
-                    new GenericRetry()
-                        .setInitialInterval(1000)
-                        .setIntervalMultiplier(2)
-                        .setMaxInterval(300_000)
-                        .setMaxAttempts(Integer.MAX_VALUE));
-            if (cfg.watchNamespaces().isEmpty()) {
-              c.watchingAllNamespaces();
-            } else {
-              c.settingNamespaces(cfg.watchNamespaces());
-            }
-          });
+          c -> controllerSettings(c, cfg, resync));
     }
     // Instrumentations still on an older default agent image move to the new default, once.
     Thread upgrade =
@@ -336,6 +311,50 @@ public final class OperatorRuntime implements AutoCloseable {
   /** The check for pods that ask for a sidecar and run without one. */
   public PodCoverage coverage() {
     return coverage;
+  }
+
+  /**
+   * What both controllers share: woken by spec and metadata changes (labels and annotations reach
+   * the rendered objects, and the allocator a collector joins by label), a resync, retries backing
+   * off to five minutes, and the watched namespaces.
+   */
+  private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> void controllerSettings(
+      io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider<R> c,
+      OperatorConfig cfg,
+      Duration resync) {
+    c.withGenerationAware(false)
+        .withOnUpdateFilter(specOrMetadataChanged())
+        .withReconciliationMaxInterval(resync)
+        .withRetry(
+            new GenericRetry()
+                .setInitialInterval(1000)
+                .setIntervalMultiplier(2)
+                .setMaxInterval(300_000)
+                .setMaxAttempts(Integer.MAX_VALUE));
+    if (cfg.watchNamespaces().isEmpty()) {
+      c.watchingAllNamespaces();
+    } else {
+      c.settingNamespaces(cfg.watchNamespaces());
+    }
+  }
+
+  /**
+   * Wakes a controller on a spec change (generation) or a change of labels, annotations,
+   * finalizers, owners or deletion, but not on its own status writes.
+   */
+  static <R extends io.fabric8.kubernetes.api.model.HasMetadata>
+      io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter<R>
+          specOrMetadataChanged() {
+    return (now, before) -> {
+      var a = now.getMetadata();
+      var b = before.getMetadata();
+      return !java.util.Objects.equals(a.getGeneration(), b.getGeneration())
+          || !java.util.Objects.equals(a.getLabels(), b.getLabels())
+          || !java.util.Objects.equals(a.getAnnotations(), b.getAnnotations())
+          || !java.util.Objects.equals(a.getFinalizers(), b.getFinalizers())
+          || !java.util.Objects.equals(a.getOwnerReferences(), b.getOwnerReferences())
+          || a.getDeletionTimestamp() != null;
+    };
   }
 
   /**

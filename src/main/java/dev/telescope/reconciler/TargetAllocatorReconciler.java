@@ -83,6 +83,20 @@ public class TargetAllocatorReconciler implements Reconciler<TargetAllocator> {
     for (Class<? extends HasMetadata> kind : OWNED) {
       out.add(register(kind.getSimpleName(), namespaced(kind), context));
     }
+    if (cfg.capabilities().certManager()) {
+      // Watched so that turning mTLS off prunes them and the applier compares with the cache.
+      for (var k : List.of(GenericKinds.ISSUER, GenericKinds.CERTIFICATE)) {
+        var c =
+            InformerEventSourceConfiguration.from(
+                    new GroupVersionKind(k.getGroup(), k.getVersion(), k.getKind()),
+                    TargetAllocator.class)
+                .withName(k.getKind())
+                .withLabelSelector(Labels.MANAGED_SELECTOR)
+                .withNamespacesInheritedFromController()
+                .build();
+        out.add(register(k.getKind(), c, context));
+      }
+    }
     if (cfg.capabilities().prometheusCrds()) {
       var sm = GenericKinds.SERVICE_MONITOR;
       var c =

@@ -12,6 +12,8 @@ package dev.telescope.settings;
  *     comes with upstream's install, not ours), so the TargetAllocator CR of a collector with
  *     {@code targetAllocator.enabled} can be stored
  * @param gatewayApi the Gateway API ({@code gateway.networking.k8s.io} HTTPRoutes) exists
+ * @param certManager cert-manager's Issuer and Certificate kinds ({@code cert-manager.io/v1})
+ *     exist, so an allocator with {@code mtls.enabled} gets its certificates from it
  */
 public record Capabilities(
     boolean openShiftRoutes,
@@ -19,7 +21,26 @@ public record Capabilities(
     boolean createRbac,
     boolean nativeSidecars,
     boolean targetAllocators,
-    boolean gatewayApi) {
+    boolean gatewayApi,
+    boolean certManager) {
+
+  /** Without cert-manager. */
+  public Capabilities(
+      boolean openShiftRoutes,
+      boolean prometheusCrds,
+      boolean createRbac,
+      boolean nativeSidecars,
+      boolean targetAllocators,
+      boolean gatewayApi) {
+    this(
+        openShiftRoutes,
+        prometheusCrds,
+        createRbac,
+        nativeSidecars,
+        targetAllocators,
+        gatewayApi,
+        false);
+  }
 
   /** Without the TargetAllocator and Gateway APIs. */
   public Capabilities(

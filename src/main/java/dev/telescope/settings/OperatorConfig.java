@@ -108,7 +108,8 @@ public record OperatorConfig(
             createRbac.resolve(detected.createRbac()),
             nativeSidecars.resolve(detected.nativeSidecars()),
             detected.targetAllocators(),
-            detected.gatewayApi());
+            detected.gatewayApi(),
+            detected.certManager());
     return new OperatorConfig(
         collectorImage,
         collectorVersion,

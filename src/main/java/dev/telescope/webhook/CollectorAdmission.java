@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.telescope.api.Conversion;
 import dev.telescope.api.Hub;
 import dev.telescope.api.v1beta1.OpenTelemetryCollector;
+import dev.telescope.config.AllocatorValidation;
 import dev.telescope.config.Defaults;
+import dev.telescope.naming.Names;
 import dev.telescope.settings.OperatorConfig;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
@@ -39,9 +41,19 @@ public final class CollectorAdmission {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final OperatorConfig cfg;
+  private final AllocatorPermissions permissions;
 
   public CollectorAdmission(OperatorConfig cfg) {
+    this(cfg, null);
+  }
+
+  /**
+   * With the access reviews that check an allocator's ServiceAccount for prometheusCR (null: not
+   * checked).
+   */
+  public CollectorAdmission(OperatorConfig cfg, AllocatorPermissions permissions) {
     this.cfg = cfg;
+    this.permissions = permissions;
   }
 
   /** Defaulting: answers a JSON patch that writes upstream's defaults into the CR. */
@@ -78,20 +90,43 @@ public final class CollectorAdmission {
       return badRequest(e);
     }
     CollectorValidation.Result result = CollectorValidation.validate(cr, old, cfg);
-    AdmissionResponseBuilder b =
-        new AdmissionResponseBuilder().withAllowed(result.errors().isEmpty());
-    if (!result.warnings().isEmpty()) {
-      b.withWarnings(result.warnings());
+    List<String> warnings = new ArrayList<>(result.warnings());
+    if (result.errors().isEmpty()) {
+      warnings.addAll(allocatorPermissionWarnings(cr));
     }
-    if (!result.errors().isEmpty()) {
+    return verdict(result.errors(), warnings);
+  }
+
+  /** Allowed unless there are errors (422 Invalid, all of them in the message); warnings told. */
+  static AdmissionResponse verdict(List<String> errors, List<String> warnings) {
+    AdmissionResponseBuilder b = new AdmissionResponseBuilder().withAllowed(errors.isEmpty());
+    if (!warnings.isEmpty()) {
+      b.withWarnings(warnings);
+    }
+    if (!errors.isEmpty()) {
       b.withStatus(
           new StatusBuilder()
               .withCode(422)
               .withReason("Invalid")
-              .withMessage(String.join("; ", result.errors()))
+              .withMessage(String.join("; ", errors))
               .build());
     }
     return b.build();
+  }
+
+  /** prometheusCR on an enabled allocator: what its ServiceAccount lacks. */
+  private List<String> allocatorPermissionWarnings(OpenTelemetryCollector cr) {
+    var ta = cr.getSpec() == null ? null : cr.getSpec().targetAllocator;
+    if (permissions == null
+        || ta == null
+        || !Boolean.TRUE.equals(ta.enabled)
+        || !AllocatorValidation.prometheusCr(ta.prometheusCR)) {
+      return List.of();
+    }
+    boolean own = ta.serviceAccount == null || ta.serviceAccount.isEmpty();
+    String sa = own ? Names.targetAllocator(cr.getMetadata().getName()) : ta.serviceAccount;
+    return permissions.warnings(
+        cr.getMetadata().getNamespace(), sa, "spec.targetAllocator.serviceAccount");
   }
 
   /** Conversion between v1alpha1 and v1beta1; never fails on a bad config string. */

@@ -318,6 +318,9 @@ final class CaseRunner {
     return last.get();
   }
 
+  /** The annotation the deployment controller writes on each rollout. */
+  private static final String REVISION = "deployment.kubernetes.io/revision";
+
   /** Kinds whose status comes from controllers acting on running pods. */
   private static final java.util.Set<String> POD_STATUS_KINDS =
       java.util.Set.of(
@@ -337,6 +340,16 @@ final class CaseRunner {
    */
   static JsonNode strip(JsonNode doc, List<String> notes) {
     String kind = doc.path("kind").asText();
+    if ("Deployment".equals(kind) && doc.at("/metadata/annotations").has(REVISION)) {
+      ObjectNode copy = doc.deepCopy();
+      ObjectNode annotations = (ObjectNode) copy.at("/metadata/annotations");
+      annotations.remove(REVISION);
+      if (annotations.isEmpty()) {
+        ((ObjectNode) copy.get("metadata")).remove("annotations");
+      }
+      notes.add("stripped Deployment " + name(doc) + " " + REVISION + " (deployment controller)");
+      doc = copy;
+    }
     if (POD_STATUS_KINDS.contains(kind) && doc.has("status")) {
       ObjectNode copy = doc.deepCopy();
       copy.remove("status");

@@ -327,6 +327,8 @@ class ConformanceTest {
     boolean targetAllocators = true;
     // ... and the Gateway API CRDs.
     boolean gatewayApi = true;
+    // ... and cert-manager (its Issuer and Certificate kinds).
+    boolean certManager = true;
     int minor = serverMinor(c);
     boolean instrumentation = instrumentationCase(c);
     if (instrumentation) {
@@ -336,7 +338,13 @@ class ConformanceTest {
     return new Setup(
         List.copyOf(flags),
         new Capabilities(
-            routes, prometheusCrds, createRbac, minor >= 29, targetAllocators, gatewayApi),
+            routes,
+            prometheusCrds,
+            createRbac,
+            minor >= 29,
+            targetAllocators,
+            gatewayApi,
+            certManager),
         minor,
         instrumentation);
   }

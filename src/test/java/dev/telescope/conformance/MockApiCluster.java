@@ -113,6 +113,8 @@ final class MockApiCluster implements Cluster, AutoCloseable {
           new String[] {"monitoring.coreos.com/v1", "PodMonitor"},
           new String[] {"route.openshift.io/v1", "Route"},
           new String[] {"opentelemetry.io/v1alpha1", "TargetAllocator"},
+          new String[] {"cert-manager.io/v1", "Issuer"},
+          new String[] {"cert-manager.io/v1", "Certificate"},
           new String[] {"v1", "Pod"});
 
   private static final List<String> WORKLOADS = List.of("Deployment", "StatefulSet", "DaemonSet");
@@ -220,6 +222,10 @@ final class MockApiCluster implements Cluster, AutoCloseable {
       }
       if (cfg.capabilities().gatewayApi()) {
         installCrd(c, "gateway.networking.k8s.io", "v1", "HTTPRoute");
+      }
+      if (cfg.capabilities().certManager()) {
+        installCrd(c, "cert-manager.io", "v1", "Issuer");
+        installCrd(c, "cert-manager.io", "v1", "Certificate");
       }
       // The operator and the webhook's lookup decode as the shipped client does (compact, shared
       // cache objects); the checks read through a plain client.

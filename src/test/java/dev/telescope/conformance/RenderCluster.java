@@ -161,6 +161,8 @@ final class RenderCluster implements Cluster {
       for (String rk : keysWhere(o -> isClusterRbacOf(o, instance))) {
         remove(rk);
       }
+      // A standalone allocator that served it goes back to serving no collector.
+      reconcileAllocatorsOf(existing);
     } else {
       reconcileOwner(existing);
     }

@@ -372,7 +372,12 @@ class DeployManifestsTest {
               "/validate-opentelemetry-io-v1beta1-opentelemetrycollector",
           "minstrumentation.telescope.dev", "/mutate-opentelemetry-io-v1alpha1-instrumentation",
           "vinstrumentationcreateupdate.telescope.dev",
-              "/validate-opentelemetry-io-v1alpha1-instrumentation");
+              "/validate-opentelemetry-io-v1alpha1-instrumentation",
+          "vtargetallocatorcreateupdate.telescope.dev",
+              "/validate-opentelemetry-io-v1alpha1-targetallocator");
+
+  /** The webhook on the TargetAllocator kind (its own API version, no conversion). */
+  static final String TARGET_ALLOCATOR_WEBHOOK = "vtargetallocatorcreateupdate.telescope.dev";
 
   @Test
   void webhookConfigurationsCallTheWebhookServiceOnTheAgreedPaths() {
@@ -404,7 +409,13 @@ class DeployManifestsTest {
                         .as(name + " explicit timeout")
                         .isTrue();
                     seen.put(name, service.path("path").asText());
-                    if (!name.equals("mpod.telescope.dev")) {
+                    if (name.equals(TARGET_ALLOCATOR_WEBHOOK)) {
+                      JsonNode rule = wh.path("rules").get(0);
+                      assertThat(wh.path("failurePolicy").asText()).as(name).isEqualTo("Fail");
+                      assertThat(Rbac.texts(rule.path("apiVersions"))).containsExactly("v1alpha1");
+                      assertThat(Rbac.texts(rule.path("resources")))
+                          .containsExactly("targetallocators");
+                    } else if (!name.equals("mpod.telescope.dev")) {
                       assertThat(wh.path("failurePolicy").asText()).as(name).isEqualTo("Fail");
                       JsonNode rule = wh.path("rules").get(0);
                       assertThat(wh.path("rules").size()).isEqualTo(1);
@@ -751,6 +762,8 @@ class DeployManifestsTest {
             "route.openshift.io", List.of("routes/custom-host"), List.of("create", "update")));
     s.addAll(Rbac.rule("monitoring.coreos.com", List.of("servicemonitors", "podmonitors"), OWNED));
     s.addAll(Rbac.rule("gateway.networking.k8s.io", List.of("httproutes"), OWNED));
+    // cert-manager Issuers and Certificates for allocator mTLS.
+    s.addAll(Rbac.rule("cert-manager.io", List.of("issuers", "certificates"), OWNED));
     s.addAll(
         Rbac.rule(
             "rbac.authorization.k8s.io", List.of("clusterroles", "clusterrolebindings"), OWNED));
@@ -831,6 +844,8 @@ class DeployManifestsTest {
     s.addAll(Rbac.rule("batch", List.of("jobs"), List.of("get")));
     s.addAll(Rbac.rule("", List.of("secrets", "configmaps"), List.of("get")));
     s.addAll(Rbac.rule("", List.of("events"), List.of("create")));
+    // Admission of allocators with prometheusCR reviews their ServiceAccount's grants.
+    s.addAll(Rbac.rule("authorization.k8s.io", List.of("subjectaccessreviews"), List.of("create")));
     return s;
   }
 

@@ -14,10 +14,12 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +40,7 @@ class TargetAllocatorReconcileTest {
   static final String NS = "observability";
 
   KubernetesClient client;
+  KubernetesMockServer server;
   OperatorRuntime runtime;
   KubernetesClient operatorClient;
 
@@ -57,13 +60,16 @@ class TargetAllocatorReconcileTest {
     if (targetAllocatorApi) {
       schemaless("opentelemetry.io", "v1alpha1", "TargetAllocator");
     }
+    run(new Capabilities(false, true, false, false, targetAllocatorApi));
+  }
+
+  void run(Capabilities caps) {
     client
         .namespaces()
         .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
         .create();
     OperatorConfig cfg =
-        OperatorConfig.parse(List.of("--leader-election=false"), Map.of())
-            .withCapabilities(new Capabilities(false, true, false, false, targetAllocatorApi));
+        OperatorConfig.parse(List.of("--leader-election=false"), Map.of()).withCapabilities(caps);
     // The operator's client decodes as the shipped one does: compact, shared cache objects.
     operatorClient =
         new io.fabric8.kubernetes.client.KubernetesClientBuilder()
@@ -124,7 +130,10 @@ class TargetAllocatorReconcileTest {
             receivers:
               prometheus:
                 config:
-                  scrape_configs: []
+                  scrape_configs:
+                  - job_name: self
+                    static_configs:
+                    - targets: ["0.0.0.0:8888"]
             exporters:
               debug: {}
             service:
@@ -307,6 +316,61 @@ class TargetAllocatorReconcileTest {
                             && e.getNote().contains("targetallocators")
                             && e.getNote().contains("list/watch")));
     // The operator itself stays up: its controllers run without any TargetAllocator informer.
+    assertThat(runtime.readinessProblem()).isEmpty();
+  }
+
+  @Test
+  void servedButForbiddenTheOperatorStaysReadyAndNamesTheRule() {
+    MockCluster.installCrd(client);
+    schemaless("monitoring.coreos.com", "v1", "ServiceMonitor");
+    schemaless("monitoring.coreos.com", "v1", "PodMonitor");
+    schemaless("opentelemetry.io", "v1alpha1", "TargetAllocator");
+    // An install whose operator role has no targetallocators rule: every review says no.
+    server
+        .expect()
+        .post()
+        .withPath("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews")
+        .andReturn(
+            201,
+            new SelfSubjectAccessReviewBuilder()
+                .withNewStatus()
+                .withAllowed(false)
+                .withReason("no RBAC policy matched")
+                .endStatus()
+                .build())
+        .always();
+    assertThat(CapabilityDetector.targetAllocatorApiServed(client)).isTrue();
+    assertThat(CapabilityDetector.targetAllocatorRuleMissing(client))
+        .hasValueSatisfying(
+            m ->
+                assertThat(m)
+                    .contains("apiGroups [opentelemetry.io]")
+                    .contains("targetallocators")
+                    .contains("list")
+                    .contains("watch"));
+    Capabilities caps = CapabilityDetector.detect(client);
+    assertThat(caps.targetAllocators()).as("a forbidden API counts as absent").isFalse();
+
+    run(caps);
+    client.resource(TestYaml.collector(cr(true))).create();
+    await(
+        "statefulset",
+        WAIT,
+        () -> client.apps().statefulSets().inNamespace(NS).withName("sts-collector").get() != null);
+    await(
+        "Ready=False TargetAllocatorUnavailable",
+        WAIT,
+        () -> "False/TargetAllocatorUnavailable".equals(readyReason()));
+    await(
+        "a Warning naming the rule",
+        WAIT,
+        () ->
+            client.resources(Event.class).inNamespace(NS).list().getItems().stream()
+                .anyMatch(
+                    e ->
+                        "Warning".equals(e.getType())
+                            && e.getNote().contains("opentelemetry.io/v1alpha1 targetallocators")
+                            && e.getNote().contains("list/watch")));
     assertThat(runtime.readinessProblem()).isEmpty();
   }
 

@@ -17,8 +17,8 @@ public final class AllocatorConditions {
 
   public static final Condition OWN_SERVICE_ACCOUNT =
       new Condition(
-          "spec.serviceAccount is unset",
-          ctx -> ctx.spec().serviceAccount == null || ctx.spec().serviceAccount.isEmpty());
+          "spec.serviceAccount is unset or names the allocator's own account",
+          ctx -> ctx.serviceAccountName().equals(ctx.objectName()));
 
   public static final Condition PDB =
       new Condition(
@@ -38,4 +38,9 @@ public final class AllocatorConditions {
           ctx ->
               ctx.spec().networkPolicy != null
                   && Boolean.TRUE.equals(ctx.spec().networkPolicy.enabled));
+
+  public static final Condition CERT_MANAGER_MTLS =
+      new Condition(
+          "spec.mtls.enabled with cert-manager's certificates and cert-manager installed",
+          AllocatorContext::certManagerMtls);
 }

@@ -88,7 +88,22 @@ public final class AllocatorConfigMapBuilder {
       out.put(
           "collector_not_ready_grace_period", GoDuration.normalise(s.collectorNotReadyGracePeriod));
     }
+    if (ctx.mtlsServed()) {
+      out.put("https", https());
+    }
     return GoYaml.write(out);
+  }
+
+  /** Serving over https with the mounted server certificate, asking for client certificates. */
+  static Map<String, Object> https() {
+    String dir = AllocatorCertificatesBuilder.MOUNT_PATH;
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("enabled", true);
+    m.put("listen_addr", ":" + AllocatorCertificatesBuilder.HTTPS_PORT);
+    m.put("ca_file_path", dir + "/ca.crt");
+    m.put("tls_cert_file_path", dir + "/tls.crt");
+    m.put("tls_key_file_path", dir + "/tls.key");
+    return m;
   }
 
   private static Map<String, Object> prometheusCr(TargetAllocatorEmbedded.PrometheusCR p) {

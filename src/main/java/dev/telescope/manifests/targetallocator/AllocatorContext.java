@@ -3,6 +3,7 @@ package dev.telescope.manifests.targetallocator;
 import dev.telescope.api.common.TargetAllocatorMtls;
 import dev.telescope.api.v1alpha1.TargetAllocator;
 import dev.telescope.api.v1alpha1.TargetAllocatorSpec;
+import dev.telescope.manifests.AllocatorTlsVolumes;
 import dev.telescope.manifests.CollectorContext;
 import dev.telescope.naming.Names;
 import dev.telescope.settings.OperatorConfig;
@@ -62,6 +63,21 @@ public record AllocatorContext(TargetAllocator ta, CollectorContext collector, O
   /** Whether mTLS is requested on the allocator. */
   public boolean mtlsRequested() {
     return TargetAllocatorMtls.on(spec().mtls);
+  }
+
+  /**
+   * Whether mTLS is served with cert-manager's certificates: requested, not switched to
+   * user-provided ones, and cert-manager's kinds exist.
+   */
+  public boolean certManagerMtls() {
+    return mtlsRequested()
+        && !Boolean.FALSE.equals(spec().mtls.useCertManager)
+        && cfg.capabilities().certManager();
+  }
+
+  /** Whether the allocator serves mTLS: cert-manager's certificates or the user's server one. */
+  public boolean mtlsServed() {
+    return AllocatorTlsVolumes.served(spec().mtls, cfg.capabilities(), AllocatorTlsVolumes.SERVER);
   }
 
   /** The ServiceAccount the pods run as: the CR's, else {@code <ta>-targetallocator}. */

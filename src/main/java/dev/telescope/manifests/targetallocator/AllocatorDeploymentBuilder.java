@@ -2,6 +2,7 @@ package dev.telescope.manifests.targetallocator;
 
 import dev.telescope.api.common.PortsSpec;
 import dev.telescope.api.v1alpha1.TargetAllocatorSpec;
+import dev.telescope.manifests.AllocatorTlsVolumes;
 import dev.telescope.manifests.Labels;
 import dev.telescope.naming.Names;
 import io.fabric8.kubernetes.api.model.Container;
@@ -89,6 +90,9 @@ public final class AllocatorDeploymentBuilder {
     TargetAllocatorSpec s = ctx.spec();
     List<ContainerPort> ports = new ArrayList<>();
     ports.add(port("http", HTTP_PORT, "TCP", null));
+    if (ctx.mtlsServed()) {
+      ports.add(port("https", AllocatorCertificatesBuilder.HTTPS_PORT, "TCP", null));
+    }
     if (s.ports != null) {
       for (PortsSpec p : s.ports) {
         ports.add(port(p.name, p.port, p.protocol, p.hostPort));
@@ -97,6 +101,13 @@ public final class AllocatorDeploymentBuilder {
     List<VolumeMount> mounts = new ArrayList<>();
     mounts.add(
         new VolumeMountBuilder().withName(Names.TA_CONFIG_VOLUME).withMountPath("/conf").build());
+    if (ctx.mtlsServed()) {
+      mounts.add(
+          new VolumeMountBuilder()
+              .withName(AllocatorCertificatesBuilder.serverCertificate(ctx.name()))
+              .withMountPath(AllocatorCertificatesBuilder.MOUNT_PATH)
+              .build());
+    }
     if (s.volumeMounts != null) {
       mounts.addAll(s.volumeMounts);
     }
@@ -191,6 +202,11 @@ public final class AllocatorDeploymentBuilder {
             .endItem()
             .endConfigMap()
             .build());
+    if (ctx.mtlsServed()) {
+      String secret = AllocatorCertificatesBuilder.serverCertificate(ctx.name());
+      out.add(
+          AllocatorTlsVolumes.volume(secret, ctx.spec().mtls, secret, AllocatorTlsVolumes.SERVER));
+    }
     if (ctx.spec().volumes != null) {
       out.addAll(ctx.spec().volumes);
     }

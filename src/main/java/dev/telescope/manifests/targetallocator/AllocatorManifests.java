@@ -36,7 +36,27 @@ public final class AllocatorManifests {
           new Part(
               "NetworkPolicy",
               AllocatorConditions.NETWORK_POLICY,
-              AllocatorNetworkPolicyBuilder::build));
+              AllocatorNetworkPolicyBuilder::build),
+          new Part(
+              "Issuer",
+              AllocatorConditions.CERT_MANAGER_MTLS,
+              AllocatorCertificatesBuilder::selfSignedIssuerObject),
+          new Part(
+              "Certificate",
+              AllocatorConditions.CERT_MANAGER_MTLS,
+              AllocatorCertificatesBuilder::caCertificateObject),
+          new Part(
+              "Issuer",
+              AllocatorConditions.CERT_MANAGER_MTLS,
+              AllocatorCertificatesBuilder::caIssuerObject),
+          new Part(
+              "Certificate",
+              AllocatorConditions.CERT_MANAGER_MTLS,
+              AllocatorCertificatesBuilder::serverCertificateObject),
+          new Part(
+              "Certificate",
+              AllocatorConditions.CERT_MANAGER_MTLS,
+              AllocatorCertificatesBuilder::clientCertificateObject));
 
   private AllocatorManifests() {}
 

@@ -29,9 +29,24 @@ public final class AllocatorServiceBuilder {
         .withPort(PORT)
         .withTargetPort(new IntOrString("http"))
         .endPort()
+        .addAllToPorts(httpsPort(ctx))
         .withIpFamilies(ctx.spec().ipFamilies)
         .withIpFamilyPolicy(ctx.spec().ipFamilyPolicy)
         .endSpec()
         .build();
+  }
+
+  /** The https port under mTLS: {@code targetallocation-https} 443 to the container's https. */
+  static java.util.List<io.fabric8.kubernetes.api.model.ServicePort> httpsPort(
+      AllocatorContext ctx) {
+    if (!ctx.mtlsServed()) {
+      return java.util.List.of();
+    }
+    return java.util.List.of(
+        new io.fabric8.kubernetes.api.model.ServicePortBuilder()
+            .withName(PORT_NAME + "-https")
+            .withPort(AllocatorCertificatesBuilder.SERVICE_HTTPS_PORT)
+            .withTargetPort(new IntOrString("https"))
+            .build());
   }
 }

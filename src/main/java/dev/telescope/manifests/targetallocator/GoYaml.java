@@ -1,8 +1,9 @@
 package dev.telescope.manifests.targetallocator;
 
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.telescope.api.ConfigYaml;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Writes {@code targetallocator.yaml} the way upstream's YAML library lays it out (two-space
@@ -11,12 +12,6 @@ import java.util.regex.Pattern;
  * Map order is the caller's: sorted maps for Go maps, insertion order for Go structs.
  */
 final class GoYaml {
-  private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_./$@{}()\\[\\]|*+-][^#]*");
-  private static final Pattern RESERVED =
-      Pattern.compile(
-          "(?i)(true|false|yes|no|on|off|y|n|null|~|[-+]?[0-9][0-9_]*(\\.[0-9]*)?([eE][-+]?[0-9]+)?|"
-              + "0x[0-9a-f]+|\\.inf|\\.nan)");
-
   private GoYaml() {}
 
   static String write(Map<String, ?> root) {
@@ -85,30 +80,12 @@ final class GoYaml {
     return scalar(v.toString());
   }
 
-  /** A string scalar, plain when YAML would read it back as the same string, else quoted. */
+  /**
+   * A string scalar, plain when YAML reads it back as the same string, else double-quoted: the
+   * collector config's rules ({@link ConfigYaml}), which are the Go encoders' for scalars.
+   */
   static String scalar(String s) {
-    if (!s.isEmpty()
-        && PLAIN.matcher(s).matches()
-        && !RESERVED.matcher(s).matches()
-        && !s.contains(": ")
-        && !s.endsWith(":")
-        && !s.endsWith(" ")
-        && !s.startsWith("- ")) {
-      return s;
-    }
-    if (!s.contains("'") && !s.contains("\n")) {
-      return "'" + s + "'";
-    }
-    StringBuilder q = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '"' -> q.append("\\\"");
-        case '\\' -> q.append("\\\\");
-        case '\n' -> q.append("\\n");
-        case '\t' -> q.append("\\t");
-        default -> q.append(c);
-      }
-    }
-    return q.append('"').toString();
+    String line = ConfigYaml.emit(TextNode.valueOf(s));
+    return line.substring(0, line.length() - 1);
   }
 }

@@ -111,7 +111,7 @@ class AllocatorBuildersTest {
           .isEqualTo(
               "allocation_strategy: consistent-hashing\n"
                   + "collector_selector: null\n"
-                  + "filter_strategy: \"\"\n".replace("\"\"", "''"));
+                  + "filter_strategy: \"\"\n");
     }
 
     @Test
@@ -320,12 +320,22 @@ class AllocatorBuildersTest {
   }
 
   @Test
-  void serviceAccountOnlyWhenTheCrNamesNone() {
+  void serviceAccountUnlessTheCrNamesAnother() {
     ServiceAccount sa = AllocatorServiceAccountBuilder.build(standalone("{}"));
     assertThat(sa.getMetadata().getName()).isEqualTo("cr-targetallocator");
     assertThat(sa.getMetadata().getLabels()).containsAllEntriesOf(SELECTOR);
     assertThat(kinds(standalone("serviceAccount: ta\n"))).doesNotContain("ServiceAccount");
     assertThat(kinds(standalone("{}"))).contains("ServiceAccount");
+    // Naming the allocator's own account keeps it rendered (never pruned from under its pods).
+    assertThat(kinds(standalone("serviceAccount: cr-targetallocator\n")))
+        .contains("ServiceAccount");
+  }
+
+  @Test
+  void emptyStringsAreDoubleQuotedLikeGo() {
+    assertThat(GoYaml.scalar("")).isEqualTo("\"\"");
+    assertThat(GoYaml.scalar("true")).isEqualTo("\"true\"");
+    assertThat(GoYaml.scalar("relabel-config")).isEqualTo("relabel-config");
   }
 
   @Test
