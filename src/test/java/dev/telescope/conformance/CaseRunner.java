@@ -299,6 +299,10 @@ final class CaseRunner {
   private List<String> eventually(java.util.function.Supplier<List<String>> check) {
     // A failure seen after the cluster had settled is final, so "settled" is asked before the
     // check.
+    if (cluster.assertTimeout().isZero()) {
+      // An emulated cluster is settled as soon as the call returns: one look decides.
+      return check.get();
+    }
     java.util.concurrent.atomic.AtomicReference<List<String>> last =
         new java.util.concurrent.atomic.AtomicReference<>();
     try {

@@ -136,7 +136,9 @@ class HelmChartTest {
             .path("conversion")
             .path("webhook")
             .path("clientConfig"));
-    assertThat(clientConfigs).hasSize(4);
+    assertThat(clientConfigs)
+        .as("every webhook and the conversion")
+        .hasSize(DeployManifestsTest.PATHS.size() + 1);
     clientConfigs.forEach(c -> assertThat(c.path("caBundle").asText()).isEqualTo("Q0EK"));
     assertThat(Rbac.boundTo(objects, WEBHOOK, NAMESPACE, "RoleBinding", "Role"))
         .as("no Secret access when certificates are mounted")

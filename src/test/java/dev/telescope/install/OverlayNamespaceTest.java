@@ -94,7 +94,9 @@ class OverlayNamespaceTest {
             .path("webhook")
             .path("clientConfig")
             .path("service"));
-    assertThat(services).hasSize(4);
+    assertThat(services)
+        .as("every webhook and the conversion")
+        .hasSize(DeployManifestsTest.PATHS.size() + 1);
     services.forEach(s -> assertThat(s.path("namespace").asText()).isEqualTo(RENAMED));
     JsonNode selector =
         find(objects, "MutatingWebhookConfiguration", MUTATING)
