@@ -79,7 +79,7 @@ public final class PodCoverage implements AutoCloseable {
    * @param restarted owners restarted, {@code Kind/namespace/name}
    */
   public record Report(
-      Set<String> namespaces,
+      Set<String> namespaces, // sorted
       int pods,
       Map<String, List<String>> missing,
       List<String> restarted) {}
@@ -207,7 +207,7 @@ public final class PodCoverage implements AutoCloseable {
       }
     }
     Map<String, List<Missing>> missing = new TreeMap<>();
-    Set<String> scope = new TreeSet<>();
+    java.util.SortedSet<String> scope = new TreeSet<>();
     int[] seen = {0};
     Map<String, Map<String, String>> nsAnnotations = new HashMap<>();
     // Without a sidecar collector no pod can miss one: nothing is read at all.
@@ -238,7 +238,8 @@ public final class PodCoverage implements AutoCloseable {
     Map<String, List<String>> names = new TreeMap<>();
     missing.forEach(
         (k, pods) -> names.put(k, pods.stream().map(p -> p.namespace() + "/" + p.name()).toList()));
-    return new Report(Set.copyOf(scope), seen[0], names, restarted);
+    return new Report(
+        java.util.Collections.unmodifiableSortedSet(scope), seen[0], names, restarted);
   }
 
   private Map<String, Map<String, String>> namespaceAnnotations() {
