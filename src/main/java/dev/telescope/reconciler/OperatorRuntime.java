@@ -20,6 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Wires the reconciler into JOSDK: non-SSA patches (see docs/adr/0002), our finalizer, the watched
  * namespaces, leader election and a periodic resync as a safety net.
+ *
+ * <p>Over ~450 lines because start, leader election, the lease-namespace wait and readiness share
+ * one lifecycle state machine; the next split is the lease watchdog into its own class.
  */
 public final class OperatorRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OperatorRuntime.class);

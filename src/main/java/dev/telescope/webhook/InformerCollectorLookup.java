@@ -48,6 +48,9 @@ import org.slf4j.LoggerFactory;
  * <p>A miss for a collector a pod names (or for the one sidecar collector {@code "true"} asks for)
  * is confirmed by one live read before the webhook answers "not found": the informer trails the API
  * server, and a collector applied together with its Deployment is often not in it yet.
+ *
+ * <p>Over ~450 lines because every cached kind and its bounded live fallback must share one sync
+ * state and one close: split by kind, the readiness answer would need a coordinator of its own.
  */
 public final class InformerCollectorLookup implements CollectorLookup, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(InformerCollectorLookup.class);
