@@ -65,9 +65,9 @@ import org.slf4j.LoggerFactory;
  * collector carries it only while cluster-scoped RBAC exists for it, as upstream does, so that a
  * collector deleted while no operator runs does not hang.
  *
- * <p>Over ~450 lines because one reconcile pass (upgrade, render, apply, prune, finalizer, allocator
- * and coverage conditions, status) is kept readable in order; its parts already live in builders,
- * Applier, StatusCalculator and PodCoverage.
+ * <p>Over ~450 lines because one reconcile pass (upgrade, render, apply, prune, finalizer,
+ * allocator and coverage conditions, status) is kept readable in order; its parts already live in
+ * builders, Applier, StatusCalculator and PodCoverage.
  */
 public class CollectorReconciler implements Reconciler<OpenTelemetryCollector> {
   /** Upstream's finalizer name, so CRs created under upstream stay cleanable. */
