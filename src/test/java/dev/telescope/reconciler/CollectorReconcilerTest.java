@@ -229,7 +229,7 @@ class CollectorReconcilerTest {
         TestYaml.config(
                 "receivers: {}\nexporters: {}\nprocessors:\n  batch:\n    timeout: 5s\nservice: {}\n")
             .processors;
-    client.resource(cr).update();
+    MockCluster.setSpec(client, NS, "roll", cr.getSpec());
     // Wait for everything asserted below, not only the Deployment: the reconciler writes the new
     // ConfigMap in the same pass, and on a busy machine the test may look in between.
     await(
@@ -281,7 +281,7 @@ class CollectorReconcilerTest {
             client.apps().deployments().inNamespace(NS).withName("switch-collector").get() != null);
     OpenTelemetryCollector cr = get("switch");
     cr.getSpec().mode = dev.telescope.api.common.Mode.DAEMONSET;
-    client.resource(cr).update();
+    MockCluster.setSpec(client, NS, "switch", cr.getSpec());
     await(
         "daemonset",
         WAIT,
@@ -354,7 +354,7 @@ class CollectorReconcilerTest {
             client.apps().deployments().inNamespace(NS).withName("frozen-collector").get() != null);
     OpenTelemetryCollector cr = get("frozen");
     cr.getSpec().managementState = dev.telescope.api.common.ManagementState.UNMANAGED;
-    client.resource(cr).update();
+    MockCluster.setSpec(client, NS, "frozen", cr.getSpec());
     long seen = runtime.reconciles();
     await("reconcile of the unmanaged CR", WAIT, () -> runtime.reconciles() > seen + 1);
     Deployment d = client.apps().deployments().inNamespace(NS).withName("frozen-collector").get();

@@ -82,12 +82,12 @@ class FinalizerAndUpgradeTest {
     assertThat(hasFinalizer("plain")).as("no cluster RBAC, no finalizer").isFalse();
 
     OpenTelemetryCollector rbac = TestYaml.collector(withRbac("plain"));
-    setSpec("plain", rbac);
+    MockCluster.setSpec(client, NS, "plain", rbac.getSpec());
     await("cluster role", WAIT, () -> clusterRole("plain"));
     await("finalizer added", WAIT, () -> hasFinalizer("plain"));
 
     OpenTelemetryCollector plain = TestYaml.collector(cr("plain", "deployment", ""));
-    setSpec("plain", plain);
+    MockCluster.setSpec(client, NS, "plain", plain.getSpec());
     await("cluster role pruned", WAIT, () -> !clusterRole("plain"));
     await("finalizer removed", WAIT, () -> !hasFinalizer("plain"));
   }
@@ -143,28 +143,5 @@ class FinalizerAndUpgradeTest {
         "deployment",
         WAIT,
         () -> client.apps().deployments().inNamespace(NS).withName("old-collector").get() != null);
-  }
-
-  /**
-   * Replaces a collector's spec; the operator patches the same object (finalizer, status), so a
-   * conflict is retried on a fresh read as kubectl would.
-   */
-  private void setSpec(String name, OpenTelemetryCollector from) {
-    org.awaitility.Awaitility.await("spec of " + name)
-        .atMost(WAIT)
-        .ignoreException(io.fabric8.kubernetes.client.KubernetesClientException.class)
-        .until(
-            () -> {
-              client
-                  .resources(OpenTelemetryCollector.class)
-                  .inNamespace(NS)
-                  .withName(name)
-                  .edit(
-                      c -> {
-                        c.setSpec(from.getSpec());
-                        return c;
-                      });
-              return true;
-            });
   }
 }

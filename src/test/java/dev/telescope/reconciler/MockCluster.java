@@ -35,6 +35,35 @@ public final class MockCluster {
     }
   }
 
+  /**
+   * Replaces a collector's spec as {@code kubectl edit} would: read, change the spec, patch, and
+   * again on a conflict with the operator's own writes. A PUT of a whole object read earlier would
+   * also put back its stale status on the mock, which (unlike a real API server with the status
+   * subresource) does not ignore status in a PUT.
+   */
+  public static void setSpec(
+      KubernetesClient client,
+      String namespace,
+      String name,
+      dev.telescope.api.v1beta1.OpenTelemetryCollectorSpec spec) {
+    Awaitility.await("spec of " + namespace + "/" + name)
+        .atMost(Duration.ofSeconds(20))
+        .ignoreException(io.fabric8.kubernetes.client.KubernetesClientException.class)
+        .until(
+            () -> {
+              client
+                  .resources(dev.telescope.api.v1beta1.OpenTelemetryCollector.class)
+                  .inNamespace(namespace)
+                  .withName(name)
+                  .edit(
+                      c -> {
+                        c.setSpec(spec);
+                        return c;
+                      });
+              return true;
+            });
+  }
+
   /** Polls until the condition holds, failing after the timeout. */
   public static void await(String what, Duration timeout, BooleanSupplier condition) {
     try {

@@ -78,7 +78,7 @@ class ReconcilerFaultsTest {
                   "receivers:\n  otlp:\n    protocols:\n      grpc:\n        endpoint:"
                       + " 0.0.0.0:4999\n")
               .receivers;
-      c.client.resource(a).update();
+      MockCluster.setSpec(c.client, NS, "a", a.getSpec());
       await(
           "the deployment follows the edited CR",
           WAIT,
