@@ -647,11 +647,27 @@ public class CollectorReconciler implements Reconciler<OpenTelemetryCollector> {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
     events.warning(cr, "Error", "Reconcile", message);
-    OpenTelemetryCollector patch = new OpenTelemetryCollector();
-    patch.setMetadata(cr.getMetadata());
-    patch.setSpec(cr.getSpec());
-    patch.setStatus(after);
-    return ErrorStatusUpdateControl.patchStatus(patch);
+    // A JSON merge patch of the whole status, retried on a conflict: JOSDK's error-status patch is
+    // a
+    // JSON Patch computed against the cached copy, whose array indexes fail when that copy trails
+    // the server (a 422 on a real API server; the mock hangs the request instead).
+    OpenTelemetryCollectorStatus status = after;
+    try {
+      PrimaryUpdateAndCacheUtils.mergePatchStatusAndCacheResource(
+          cr,
+          context,
+          r -> {
+            r.setStatus(status);
+            return r;
+          });
+    } catch (RuntimeException patchFailed) {
+      LOG.warn(
+          "{}/{}: could not record the error in status: {}",
+          ns(cr),
+          name(cr),
+          patchFailed.getMessage());
+    }
+    return ErrorStatusUpdateControl.noStatusUpdate();
   }
 
   private static String ns(OpenTelemetryCollector cr) {
