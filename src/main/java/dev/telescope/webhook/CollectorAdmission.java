@@ -2,7 +2,6 @@ package dev.telescope.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.telescope.api.Conversion;
 import dev.telescope.api.Hub;
 import dev.telescope.api.v1beta1.OpenTelemetryCollector;
@@ -10,10 +9,8 @@ import dev.telescope.config.AllocatorValidation;
 import dev.telescope.config.Defaults;
 import dev.telescope.naming.Names;
 import dev.telescope.settings.OperatorConfig;
-import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
-import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponseBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.ConversionRequest;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.ConversionResponse;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.ConversionResponseBuilder;
@@ -59,27 +56,22 @@ public final class CollectorAdmission {
   /** Defaulting: answers a JSON patch that writes upstream's defaults into the CR. */
   public AdmissionResponse mutate(AdmissionRequest request) {
     if ("DELETE".equals(request.getOperation())) {
-      return new AdmissionResponseBuilder().withAllowed(true).build();
+      return AdmissionAnswers.allowed();
     }
     OpenTelemetryCollector cr;
     try {
       cr = decode(request.getObject());
     } catch (BadObject e) {
-      return badRequest(e);
+      return AdmissionAnswers.badRequest(e.getMessage());
     }
     Defaults.Result defaulted = Defaults.apply(cr, cfg);
-    ArrayNode patch = JsonPatches.diff(cr, defaulted.collector());
-    AdmissionResponseBuilder b = new AdmissionResponseBuilder().withAllowed(true);
-    if (!patch.isEmpty()) {
-      b.withPatchType("JSONPatch").withPatch(JsonPatches.base64(patch));
-    }
-    return b.build();
+    return AdmissionAnswers.allowed(JsonPatches.diff(cr, defaulted.collector()));
   }
 
   /** Validation: rejects with every problem, each naming its path; warns about null components. */
   public AdmissionResponse validate(AdmissionRequest request) {
     if ("DELETE".equals(request.getOperation())) {
-      return new AdmissionResponseBuilder().withAllowed(true).build();
+      return AdmissionAnswers.allowed();
     }
     OpenTelemetryCollector cr;
     OpenTelemetryCollector old;
@@ -87,31 +79,14 @@ public final class CollectorAdmission {
       cr = Defaults.apply(decode(request.getObject()), cfg).collector();
       old = request.getOldObject() == null ? null : decode(request.getOldObject());
     } catch (BadObject e) {
-      return badRequest(e);
+      return AdmissionAnswers.badRequest(e.getMessage());
     }
     CollectorValidation.Result result = CollectorValidation.validate(cr, old, cfg);
     List<String> warnings = new ArrayList<>(result.warnings());
     if (result.errors().isEmpty()) {
       warnings.addAll(allocatorPermissionWarnings(cr));
     }
-    return verdict(result.errors(), warnings);
-  }
-
-  /** Allowed unless there are errors (422 Invalid, all of them in the message); warnings told. */
-  static AdmissionResponse verdict(List<String> errors, List<String> warnings) {
-    AdmissionResponseBuilder b = new AdmissionResponseBuilder().withAllowed(errors.isEmpty());
-    if (!warnings.isEmpty()) {
-      b.withWarnings(warnings);
-    }
-    if (!errors.isEmpty()) {
-      b.withStatus(
-          new StatusBuilder()
-              .withCode(422)
-              .withReason("Invalid")
-              .withMessage(String.join("; ", errors))
-              .build());
-    }
-    return b.build();
+    return AdmissionAnswers.verdict(result.errors(), warnings);
   }
 
   /** prometheusCR on an enabled allocator: what its ServiceAccount lacks. */
@@ -145,20 +120,6 @@ public final class CollectorAdmission {
     BadObject(String message) {
       super(message, null, false, false);
     }
-  }
-
-  /** Denied with 400 and the reason, rather than a 500 "internal error" with Jackson's words. */
-  private static AdmissionResponse badRequest(BadObject e) {
-    return new AdmissionResponseBuilder()
-        .withAllowed(false)
-        .withStatus(
-            new StatusBuilder()
-                .withStatus("Failure")
-                .withCode(400)
-                .withReason("BadRequest")
-                .withMessage(e.getMessage())
-                .build())
-        .build();
   }
 
   private static OpenTelemetryCollector decode(Object object) {

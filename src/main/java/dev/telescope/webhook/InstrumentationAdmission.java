@@ -1,7 +1,6 @@
 package dev.telescope.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.telescope.api.instrumentation.Instrumentation;
 import dev.telescope.instrumentation.InstrumentationDefaults;
 import dev.telescope.instrumentation.InstrumentationValidation;
@@ -32,32 +31,28 @@ public final class InstrumentationAdmission {
   /** Defaulting: a JSON Patch writing the defaults into the object. */
   public AdmissionResponse mutate(AdmissionRequest request) {
     if ("DELETE".equals(request.getOperation())) {
-      return new AdmissionResponseBuilder().withAllowed(true).build();
+      return AdmissionAnswers.allowed();
     }
     Instrumentation inst;
     try {
       inst = decode(request.getObject());
     } catch (IllegalArgumentException e) {
-      return badRequest(e.getMessage());
+      return AdmissionAnswers.badRequest(e.getMessage());
     }
-    ArrayNode patch = JsonPatches.diff(inst, InstrumentationDefaults.apply(inst, settings));
-    AdmissionResponseBuilder b = new AdmissionResponseBuilder().withAllowed(true);
-    if (!patch.isEmpty()) {
-      b.withPatchType("JSONPatch").withPatch(JsonPatches.base64(patch));
-    }
-    return b.build();
+    return AdmissionAnswers.allowed(
+        JsonPatches.diff(inst, InstrumentationDefaults.apply(inst, settings)));
   }
 
   /** Validation: rejects with every error, each naming its field; passes warnings on. */
   public AdmissionResponse validate(AdmissionRequest request) {
     if ("DELETE".equals(request.getOperation())) {
-      return new AdmissionResponseBuilder().withAllowed(true).build();
+      return AdmissionAnswers.allowed();
     }
     Instrumentation inst;
     try {
       inst = decode(request.getObject());
     } catch (IllegalArgumentException e) {
-      return badRequest(e.getMessage());
+      return AdmissionAnswers.badRequest(e.getMessage());
     }
     InstrumentationValidation.Result result = InstrumentationValidation.validate(inst, settings);
     AdmissionResponseBuilder b =
@@ -104,18 +99,5 @@ public final class InstrumentationAdmission {
           "the object is not a valid Instrumentation: "
               + e.getMessage().lines().findFirst().orElse(""));
     }
-  }
-
-  private static AdmissionResponse badRequest(String message) {
-    return new AdmissionResponseBuilder()
-        .withAllowed(false)
-        .withStatus(
-            new StatusBuilder()
-                .withStatus("Failure")
-                .withCode(400)
-                .withReason("BadRequest")
-                .withMessage(message)
-                .build())
-        .build();
   }
 }

@@ -7,10 +7,8 @@ import dev.telescope.api.v1alpha1.TargetAllocator;
 import dev.telescope.config.AllocatorValidation;
 import dev.telescope.naming.Names;
 import dev.telescope.settings.OperatorConfig;
-import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
-import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponseBuilder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,23 +35,15 @@ public final class TargetAllocatorAdmission {
 
   public AdmissionResponse validate(AdmissionRequest request) {
     if ("DELETE".equals(request.getOperation())) {
-      return new AdmissionResponseBuilder().withAllowed(true).build();
+      return AdmissionAnswers.allowed();
     }
     TargetAllocator ta;
     try {
       JsonNode tree = JSON.valueToTree(request.getObject());
       ta = JSON.treeToValue(tree, TargetAllocator.class);
     } catch (Exception e) {
-      return new AdmissionResponseBuilder()
-          .withAllowed(false)
-          .withStatus(
-              new StatusBuilder()
-                  .withStatus("Failure")
-                  .withCode(400)
-                  .withReason("BadRequest")
-                  .withMessage("the object is not a valid TargetAllocator: " + e.getMessage())
-                  .build())
-          .build();
+      return AdmissionAnswers.badRequest(
+          "the object is not a valid TargetAllocator: " + e.getMessage());
     }
     AllocatorValidation.Result r = AllocatorValidation.standalone(ta.getSpec(), cfg.capabilities());
     List<String> warnings = new ArrayList<>(r.warnings());
@@ -69,7 +59,7 @@ public final class TargetAllocatorAdmission {
               own ? Names.targetAllocator(ta.getMetadata().getName()) : sa,
               "spec.serviceAccount"));
     }
-    return CollectorAdmission.verdict(r.errors(), warnings);
+    return AdmissionAnswers.verdict(r.errors(), warnings);
   }
 
   private static String namespace(TargetAllocator ta, AdmissionRequest request) {
